@@ -1,0 +1,19 @@
+//! spindle's engine, free of any JavaScript binding: its own thread pool ([`pool`]),
+//! cooperative cancellation ([`cancel`]), throttled progress ([`ctx`]), the process-wide
+//! [`runtime`] that owns the pool, and the CPU [`kernels`].
+//!
+//! A kernel is a plain function `fn(args…, &Ctx) -> Result<T, Cancelled>`: it polls its
+//! [`Ctx`] about every millisecond of work (through [`ctx::Steps::advance`]) and may split its
+//! work with rayon, which then runs on the pool thread's own pool.
+#![deny(missing_docs)]
+
+pub mod cancel;
+pub mod ctx;
+pub mod kernels;
+pub mod pool;
+pub mod runtime;
+
+pub use cancel::{CancelToken, Cancelled};
+pub use ctx::{Ctx, ProgressSink, Steps};
+pub use pool::{Exited, JobError, Pool, PoolError};
+pub use runtime::Runtime;
