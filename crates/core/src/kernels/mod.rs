@@ -1,1 +1,26 @@
 //! The CPU kernels.
+//!
+//! Each kernel is `fn(args…, &Ctx) -> Result<T, Cancelled>`: it counts its work with one
+//! [`Ctx::steps`](crate::Ctx::steps), advances it about every millisecond (which reports
+//! throttled progress and notices cancellation), and splits large inputs across the current
+//! rayon pool. Results never depend on the pool's size. A context that is already cancelled
+//! makes every kernel return `Err(Cancelled)` before it does any work.
+//!
+//! Arguments are validated by the caller; each kernel documents its preconditions.
+
+mod count_primes;
+mod mandelbrot;
+mod matmul;
+mod sha256;
+mod sort_float64;
+mod spin;
+
+#[cfg(test)]
+mod test_support;
+
+pub use count_primes::count_primes;
+pub use mandelbrot::{mandelbrot, MandelbrotParams};
+pub use matmul::matmul;
+pub use sha256::sha256;
+pub use sort_float64::sort_float64;
+pub use spin::spin;

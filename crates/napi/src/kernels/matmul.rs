@@ -1,0 +1,41 @@
+use napi::bindgen_prelude::{Float64Array, Function, Object};
+use napi::{Env, Result};
+use napi_derive::napi;
+
+use crate::cancel_handle::CancelHandle;
+use crate::errors::invalid_arg;
+use crate::job::spawn;
+use crate::validate::{uint, MAX_SAFE_INTEGER};
+
+/// The n×n product `a·b` of row-major matrices.
+#[napi(ts_return_type = "Promise<Float64Array>")]
+pub fn matmul<'env>(
+    env: &'env Env,
+    a: Float64Array,
+    b: Float64Array,
+    n: f64,
+    cancel: &CancelHandle,
+    on_progress: Option<Function<f64, ()>>,
+) -> Result<Object<'env>> {
+    let n = uint("n", n, MAX_SAFE_INTEGER)?;
+    // Both inputs already exist with n² elements, so a matching n cannot ask for an absurd
+    // output; a mismatched one is refused before anything is allocated.
+    let cells = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_mul(n))
+        .filter(|&cells| cells == a.len() && cells == b.len())
+        .ok_or_else(|| {
+            invalid_arg(format!(
+                "a and b must each hold n*n = {n}*{n} elements, got {} and {}",
+                a.len(),
+                b.len()
+            ))
+        })?;
+    debug_assert_eq!(cells, a.len());
+    // Copied on the JS thread, for the reason given in `sha256`.
+    let (a, b) = (a.to_vec(), b.to_vec());
+    let n = cells.isqrt();
+    spawn(env, cancel, on_progress, move |ctx| {
+        spindle_core::kernels::matmul(&a, &b, n, ctx).map(Float64Array::new)
+    })
+}

@@ -1,0 +1,9 @@
+//! One file per kernel: argument conversion and checks, then [`crate::job::spawn`].
+
+mod count_primes;
+mod mandelbrot;
+mod matmul;
+mod panic_for_test;
+mod sha256;
+mod sort_float64;
+mod spin;

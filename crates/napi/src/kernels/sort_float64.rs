@@ -1,0 +1,21 @@
+use napi::bindgen_prelude::{Float64Array, Function, Object};
+use napi::{Env, Result};
+use napi_derive::napi;
+
+use crate::cancel_handle::CancelHandle;
+use crate::job::spawn;
+
+/// A sorted copy of `data` (−0 before +0, NaN last); the input is never touched.
+#[napi(ts_return_type = "Promise<Float64Array>")]
+pub fn sort_float64<'env>(
+    env: &'env Env,
+    data: Float64Array,
+    cancel: &CancelHandle,
+    on_progress: Option<Function<f64, ()>>,
+) -> Result<Object<'env>> {
+    // Copied on the JS thread, for the reason given in `sha256`.
+    let values = data.to_vec();
+    spawn(env, cancel, on_progress, move |ctx| {
+        spindle_core::kernels::sort_float64(&values, ctx).map(Float64Array::new)
+    })
+}

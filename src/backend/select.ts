@@ -1,0 +1,125 @@
+/**
+ * The one place that decides which backend runs kernels: `auto` (native when the binding
+ * loads, else js), `native` or `js` — per call (`{ backend }`), globally (`configure`), or from
+ * the environment (`SPINDLE_BACKEND`, `SPINDLE_THREADS`).
+ */
+import { invalidArgValue, outOfRange } from '../arg-errors.js';
+import { SpindleError } from '../errors.js';
+import { checkInteger, checkOptionalChoice, checkOptions } from '../validate.js';
+import { loadNative } from './native-binding.js';
+import { nativeBackend } from './native.js';
+import type { BackendName, KernelBackend } from './types.js';
+
+/** How the backend is chosen. */
+export type BackendMode = 'auto' | BackendName;
+
+/** What `backend()` reports. */
+export interface BackendInfo {
+  /** The backend kernels run on when a call does not ask for one. */
+  active: BackendName;
+  /** Threads that backend runs kernels on. */
+  threads: number;
+  /** Why the native backend is not active (the loader's own error, or the setting that chose js). */
+  reason?: string;
+}
+
+/** Options of `configure()`. */
+export interface ConfigureOptions {
+  /** Threads for kernels (integer in [1, 1024]); default `os.availableParallelism()`. */
+  threads?: number;
+  /** `auto` (default): native when it loads, else js. */
+  backend?: BackendMode;
+}
+
+const MODES = ['auto', 'native', 'js'] as const;
+export const MAX_THREADS = 1024;
+
+let mode: { value: BackendMode; source: string } | undefined;
+let threads: number | undefined;
+let native: KernelBackend | undefined;
+
+function currentMode(): { value: BackendMode; source: string } {
+  if (mode) return mode;
+  const env = process.env.SPINDLE_BACKEND;
+  if (env === undefined || env === '') return { value: 'auto', source: 'default' };
+  if (!(MODES as readonly string[]).includes(env)) {
+    throw invalidArgValue('SPINDLE_BACKEND', env, `must be one of: ${MODES.map((m) => `'${m}'`).join(', ')}`);
+  }
+  return { value: env as BackendMode, source: `SPINDLE_BACKEND=${env}` };
+}
+
+function configuredThreads(): number | undefined {
+  if (threads !== undefined) return threads;
+  const env = process.env.SPINDLE_THREADS;
+  if (env === undefined || env === '') return undefined;
+  const n = Number(env);
+  if (!/^\d+$/.test(env) || n < 1 || n > MAX_THREADS) {
+    throw outOfRange('SPINDLE_THREADS', `an integer >= 1 && <= ${MAX_THREADS}`, env);
+  }
+  return n;
+}
+
+function getNative(): KernelBackend | { error: string } {
+  if (native) return native;
+  const loaded = loadNative();
+  if ('error' in loaded) return loaded;
+  native = nativeBackend(loaded.binding);
+  const n = configuredThreads();
+  if (n !== undefined) native.setThreads(n);
+  return native;
+}
+
+function getJs(reason: string): never {
+  throw new SpindleError(
+    `the js backend is not available in this build, and the native backend is not active: ${reason}`,
+    'ERR_SPINDLE_BACKEND_UNAVAILABLE',
+  );
+}
+
+/** The backend for a call that asks for `requested` (or for nothing in particular). */
+export function selectBackend(requested?: BackendName): KernelBackend {
+  const want = requested ?? currentMode().value;
+  if (want === 'js') return getJs(`backend 'js' was requested`);
+  const n = getNative();
+  if ('error' in n) {
+    if (want === 'native') {
+      throw new SpindleError(`the native backend was requested but ${n.error}`, 'ERR_SPINDLE_NATIVE_UNAVAILABLE');
+    }
+    return getJs(n.error);
+  }
+  return n;
+}
+
+/** Which backend runs kernels, on how many threads, and why native is not active if it is not. */
+export function backend(): BackendInfo {
+  const { value, source } = currentMode();
+  const n = value === 'js' ? { error: `the js backend was chosen (${source})` } : getNative();
+  if ('error' in n) {
+    return { active: 'js', threads: configuredThreads() ?? 0, reason: n.error };
+  }
+  return { active: 'native', threads: n.threads() };
+}
+
+/**
+ * Sets the number of kernel threads and how the backend is chosen. Settings apply to the next
+ * kernel call; a running native pool of another size finishes its work and is replaced.
+ */
+export function configure(options: ConfigureOptions): void {
+  const o = checkOptions<ConfigureOptions>('options', options);
+  const nextMode = checkOptionalChoice('options.backend', o.backend, MODES);
+  const nextThreads =
+    o.threads === undefined ? undefined : checkInteger('options.threads', o.threads, 1, MAX_THREADS);
+  if (nextMode !== undefined) mode = { value: nextMode, source: `configure({ backend: '${nextMode}' })` };
+  if (nextThreads !== undefined) {
+    threads = nextThreads;
+    native?.setThreads(nextThreads);
+  }
+}
+
+/**
+ * Cancels pending kernels (they reject with `CancelledError`) and releases every thread, so the
+ * process can exit at once. Later kernel calls start the backends afresh.
+ */
+export async function shutdown(): Promise<void> {
+  await native?.shutdown();
+}

@@ -1,0 +1,30 @@
+/** The interface both kernel backends implement: native (Rust pool) and js (Tinypool twins). */
+import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
+
+/** A backend's name. */
+export type BackendName = 'native' | 'js';
+
+/** What a backend gets besides the kernel's arguments. */
+export interface JobControl {
+  /** Aborted when the caller aborts, or when progress reporting failed: stop the work. */
+  readonly signal: AbortSignal;
+  /** Raw progress fractions; `undefined` when nobody listens (then do not report at all). */
+  readonly onProgress: ((fraction: number) => void) | undefined;
+}
+
+/** One way of running kernels. */
+export interface KernelBackend {
+  readonly name: BackendName;
+  /**
+   * Runs `kernel` on already-validated `args`. Rejects with a spindle error (e.g.
+   * `CancelledError` when `shutdown()` cancelled it); an abort through `job.signal` may reject
+   * with anything, since the caller has already rejected with an `AbortError`.
+   */
+  run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]>;
+  /** Threads the backend runs kernels on. */
+  threads(): number;
+  /** Sets the number of threads (already validated). */
+  setThreads(threads: number): void;
+  /** Cancels pending work and releases every thread; later calls start afresh. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,20 @@
+/**
+ * spindle: Python's concurrency model for Node.js, with CPU kernels on a native thread pool.
+ *
+ * @packageDocumentation
+ */
+export { kernels } from './kernels.js';
+export type { KernelFunctionName, KernelOptions, MandelbrotOptions } from './kernels.js';
+export { backend, configure, shutdown } from './backend/select.js';
+export type { BackendInfo, BackendMode, ConfigureOptions } from './backend/select.js';
+export type { BackendName } from './backend/types.js';
+export {
+  AbortError,
+  BrokenBarrierError,
+  CancelledError,
+  RuntimeError,
+  SpindleError,
+  TimeoutError,
+  ValueError,
+} from './errors.js';
+export type { SpindleErrorCode } from './errors.js';

@@ -1,0 +1,117 @@
+/**
+ * The one place that checks and normalises kernel arguments, before either backend sees them,
+ * so a bad input gets the same error class, code and message on both.
+ */
+import { invalidArgType, outOfRange } from './arg-errors.js';
+import { checkFinite, checkInteger, checkOptions } from './validate.js';
+
+/** The largest `Uint32Array` a `mandelbrot` may produce: 2^28 pixels (1 GiB). */
+export const MAX_MANDELBROT_PIXELS = 2 ** 28;
+
+/** A fully specified Mandelbrot region, as both backends receive it. */
+export interface MandelbrotArgs {
+  width: number;
+  height: number;
+  maxIterations: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+/** The user's Mandelbrot options: size and iterations required, region defaulted. */
+export interface MandelbrotOptions {
+  /** Pixels per row (integer ≥ 0). */
+  width: number;
+  /** Rows (integer ≥ 0); `width * height` ≤ 2^28. */
+  height: number;
+  /** Iteration cap per pixel (integer in [0, 2^32 − 1]). */
+  maxIterations: number;
+  /** Left edge of the region (default −2). */
+  xMin?: number;
+  /** Right edge (default 1). */
+  xMax?: number;
+  /** Edge of row 0 (default −1.5). */
+  yMin?: number;
+  /** Edge past the last row (default 1.5). */
+  yMax?: number;
+}
+
+const U32_MAX = 2 ** 32 - 1;
+
+/** Normalised arguments per kernel: exactly what each backend's implementation takes. */
+export interface KernelArgs {
+  spin: [iterations: number];
+  countPrimes: [limit: number];
+  sha256: [data: Uint8Array];
+  mandelbrot: [options: MandelbrotArgs];
+  matmul: [a: Float64Array, b: Float64Array, n: number];
+  sortFloat64: [data: Float64Array];
+}
+
+/** Each kernel's result. */
+export interface KernelResults {
+  spin: number;
+  countPrimes: number;
+  sha256: string;
+  mandelbrot: Uint32Array;
+  matmul: Float64Array;
+  sortFloat64: Float64Array;
+}
+
+/** A kernel's name. */
+export type KernelName = keyof KernelArgs;
+
+const utf8 = new TextEncoder();
+
+function checkFloat64Array(name: string, value: unknown): Float64Array {
+  if (!(value instanceof Float64Array)) throw invalidArgType(name, 'an instance of Float64Array', value);
+  return value;
+}
+
+/** Checks and normalises each kernel's raw arguments (everything before `options`). */
+export const normaliseArgs: { [K in KernelName]: (raw: readonly unknown[]) => KernelArgs[K] } = {
+  spin: ([iterations]) => [checkInteger('iterations', iterations, 0, Number.MAX_SAFE_INTEGER)],
+
+  countPrimes: ([limit]) => [checkInteger('limit', limit, 0, Number.MAX_SAFE_INTEGER)],
+
+  sha256: ([data]) => {
+    // Strings hash as UTF-8, lone surrogates as U+FFFD, exactly as node:crypto's update().
+    if (typeof data === 'string') return [utf8.encode(data)];
+    if (data instanceof Uint8Array) return [data];
+    throw invalidArgType('data', 'of type string or an instance of Uint8Array', data);
+  },
+
+  mandelbrot: ([raw]) => {
+    if (raw === undefined) throw invalidArgType('options', 'of type object', raw);
+    const o = checkOptions<MandelbrotOptions>('options', raw);
+    const width = checkInteger('options.width', o.width, 0, U32_MAX);
+    const height = checkInteger('options.height', o.height, 0, U32_MAX);
+    if (width * height > MAX_MANDELBROT_PIXELS) {
+      throw outOfRange('options.width * options.height', `<= ${MAX_MANDELBROT_PIXELS}`, width * height);
+    }
+    return [
+      {
+        width,
+        height,
+        maxIterations: checkInteger('options.maxIterations', o.maxIterations, 0, U32_MAX),
+        xMin: checkFinite('options.xMin', o.xMin ?? -2),
+        xMax: checkFinite('options.xMax', o.xMax ?? 1),
+        yMin: checkFinite('options.yMin', o.yMin ?? -1.5),
+        yMax: checkFinite('options.yMax', o.yMax ?? 1.5),
+      },
+    ];
+  },
+
+  matmul: ([a, b, n]) => {
+    const left = checkFloat64Array('a', a);
+    const right = checkFloat64Array('b', b);
+    const size = checkInteger('n', n, 0, Number.MAX_SAFE_INTEGER);
+    // Checked before anything is allocated: a huge n can only match arrays that exist already.
+    if (left.length !== size * size) throw outOfRange('a.length', `n * n = ${size * size}`, left.length);
+    if (right.length !== size * size) throw outOfRange('b.length', `n * n = ${size * size}`, right.length);
+    return [left, right, size];
+  },
+
+  sortFloat64: ([data]) => [checkFloat64Array('data', data)],
+};

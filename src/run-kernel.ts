@@ -1,0 +1,71 @@
+/**
+ * What every kernel call goes through: check options and arguments (before any work is queued),
+ * honour an already-aborted signal, pick the backend, wire abort and progress, settle once.
+ */
+import { selectBackend } from './backend/select.js';
+import type { BackendName } from './backend/types.js';
+import { abortError } from './errors.js';
+import { type KernelName, type KernelResults, normaliseArgs } from './kernel-args.js';
+import { ProgressGate } from './progress.js';
+import { checkOptionalChoice, checkOptionalFunction, checkOptionalSignal, checkOptions } from './validate.js';
+
+/** Options every kernel accepts as its last argument. */
+export interface KernelOptions {
+  /** Aborting rejects the call with an `AbortError` at once and stops the work. */
+  signal?: AbortSignal;
+  /**
+   * Progress fractions in [0, 1]: never decreasing, at most about every 50 ms, and a final `1`
+   * once the kernel has succeeded, before its Promise resolves. If it throws, the kernel is
+   * stopped and its Promise rejects with that error.
+   */
+  onProgress?: (fraction: number) => void;
+  /** Run on this backend rather than the configured one. */
+  backend?: BackendName;
+}
+
+const BACKENDS = ['native', 'js'] as const;
+
+/** Runs `kernel` with the user's raw arguments and options. */
+export async function runKernel<K extends KernelName>(
+  kernel: K,
+  rawArgs: readonly unknown[],
+  rawOptions: unknown,
+): Promise<KernelResults[K]> {
+  const options = checkOptions<KernelOptions>('options', rawOptions);
+  const signal = checkOptionalSignal('options.signal', options.signal);
+  const onProgress = checkOptionalFunction<(fraction: number) => void>('options.onProgress', options.onProgress);
+  const requested = checkOptionalChoice('options.backend', options.backend, BACKENDS);
+  const args = normaliseArgs[kernel](rawArgs);
+  if (signal?.aborted) throw abortError(signal);
+  const backend = selectBackend(requested);
+
+  return new Promise<KernelResults[K]>((resolve, reject) => {
+    // The backend sees only this controller: it fires on the caller's abort and when the
+    // progress listener throws, and it never leaks the caller's signal into native code.
+    const stop = new AbortController();
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      gate?.close();
+      signal?.removeEventListener('abort', onAbort);
+      stop.abort(error);
+      reject(error);
+    };
+    const onAbort = (): void => fail(abortError(signal as AbortSignal));
+    const gate = onProgress ? new ProgressGate(onProgress, fail) : undefined;
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    backend.run(kernel, args, { signal: stop.signal, onProgress: gate?.report }).then(
+      (value) => {
+        if (settled) return;
+        gate?.finish();
+        if (settled) return; // the final progress call threw
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      fail,
+    );
+  });
+}
