@@ -37,6 +37,9 @@ export function fromNative(error: unknown): Error {
 
 /** The native backend over a loaded binding. */
 export function nativeBackend(binding: NativeBinding): KernelBackend {
+  // Calls not yet settled, so shutdown() resolves only after each of them has rejected.
+  const inFlight = new Set<Promise<unknown>>();
+
   return {
     name: 'native',
 
@@ -44,11 +47,14 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
       const handle = new binding.CancelHandle();
       const cancel = (): void => handle.cancel();
       job.signal.addEventListener('abort', cancel, { once: true });
+      const call = calls[kernel](binding, args, handle, job.onProgress);
+      inFlight.add(call);
       try {
-        return await calls[kernel](binding, args, handle, job.onProgress);
+        return await call;
       } catch (error) {
         throw fromNative(error);
       } finally {
+        inFlight.delete(call);
         job.signal.removeEventListener('abort', cancel);
       }
     },
@@ -57,7 +63,14 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
 
     setThreads: (threads) => binding.setThreads(threads),
 
-    shutdown: () => binding.shutdown(),
+    async shutdown() {
+      const pending = [...inFlight];
+      await binding.shutdown();
+      await Promise.allSettled(pending);
+      // One macrotask turn: the callers' own rejection handlers (microtasks) run before
+      // shutdown() resolves, so "pending work was cancelled" is observable in order.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
   };
 }
 

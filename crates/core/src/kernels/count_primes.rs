@@ -4,6 +4,8 @@
 //! The range splits into cache-sized segments, and consecutive segments into groups; groups run
 //! in parallel, each with its own reusable segment buffer and its own "next multiple" offset
 //! per base prime, so a prime costs one division per group rather than one per segment.
+//! Multiples of the smallest primes (3 to 13), which would cost the most crossings, are not
+//! crossed off one by one: each segment starts as a copy of their precomputed periodic pattern.
 
 use rayon::prelude::*;
 
@@ -13,6 +15,72 @@ use crate::ctx::{Ctx, Steps};
 /// Odd numbers per segment: 2^18 bits are 32 KiB of sieve, which stays in an L1 data cache
 /// while every base prime crosses it. A segment also spans about a millisecond of work.
 const SEGMENT_BITS: u64 = 1 << 18;
+
+/// The primes whose multiples [`PATTERN`] marks.
+const PRESIEVED: [u64; 5] = [3, 5, 7, 11, 13];
+
+/// The period, in bits, of [`PATTERN`]: 3·5·7·11·13 (bit i stands for 2i + 1, and 2 is
+/// invertible modulo each of them).
+const PERIOD: u64 = 3 * 5 * 7 * 11 * 13;
+
+/// Bit `i` is set when `2i + 1` is a multiple of a [`PRESIEVED`] prime, for `i` up to
+/// `PERIOD + 128`, so that 64 bits can be read from any offset below `PERIOD`.
+const PATTERN: [u64; (PERIOD as usize + 128) / 64] = presieve_pattern();
+
+const fn presieve_pattern() -> [u64; (PERIOD as usize + 128) / 64] {
+    let mut pattern = [0u64; (PERIOD as usize + 128) / 64];
+    let mut i = 0;
+    while i < pattern.len() * 64 {
+        let n = 2 * i as u64 + 1;
+        let mut k = 0;
+        while k < PRESIEVED.len() {
+            if n % PRESIEVED[k] == 0 {
+                pattern[i / 64] |= 1 << (i % 64);
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    pattern
+}
+
+/// 64 bits of the periodic pattern, from bit `offset < PERIOD` on.
+fn pattern_word(offset: u64) -> u64 {
+    let (w, shift) = ((offset / 64) as usize, offset % 64);
+    if shift == 0 {
+        PATTERN[w]
+    } else {
+        (PATTERN[w] >> shift) | (PATTERN[w + 1] << (64 - shift))
+    }
+}
+
+/// Starts a segment whose bit 0 is the sieve's bit `first`: multiples of the [`PRESIEVED`]
+/// primes marked, bits from `len` on clear.
+fn presieve(seg: &mut [u64], first: u64, len: u64) {
+    let mut offset = first % PERIOD;
+    for word in seg.iter_mut() {
+        *word = pattern_word(offset);
+        offset = (offset + 64) % PERIOD;
+    }
+    if len % 64 != 0 {
+        if let Some(last) = seg.last_mut() {
+            *last &= (1 << (len % 64)) - 1;
+        }
+    }
+    if first == 0 {
+        // The pattern marks the presieved primes themselves (bits 1 to 6); they are primes.
+        if let Some(word) = seg.first_mut() {
+            for p in PRESIEVED {
+                *word &= !(1 << (p / 2));
+            }
+        }
+    }
+}
+
+/// Base primes handled between two cancellation checks (a fraction of a millisecond of
+/// divisions). Limits beyond ~10^10 have more base primes than this, and near 2^53 a single
+/// segment, or a group's first division per prime, would otherwise run for milliseconds.
+const PRIME_BATCH: usize = 1 << 13;
 
 /// The most segments in one group: 64 segments span 2^24 bits, so offsets fit in a `u32`.
 const MAX_GROUP_SEGMENTS: u64 = 64;
@@ -139,31 +207,45 @@ fn sieve_group(
     steps: &Steps,
     mut visit: impl FnMut(u64, &[u64], usize),
 ) -> Result<(), Cancelled> {
-    // Only primes whose square lies below `hi` cross anything off here.
-    let active = &primes[..primes.partition_point(|&p| square_bit(u64::from(p)) < hi)];
+    // Only primes whose square lies below `hi` cross anything off here, and the pattern has
+    // already crossed off the multiples of the presieved ones.
+    let skip = primes.partition_point(|&p| u64::from(p) <= PRESIEVED[PRESIEVED.len() - 1]);
+    let end = primes.partition_point(|&p| square_bit(u64::from(p)) < hi);
+    let active = primes.get(skip..end).unwrap_or_default();
     // offsets[k]: the next multiple of active[k] to cross off, as a bit offset from the start
     // of the current segment. Odd multiples of p sit at bits ≡ (p−1)/2 (mod p), from p² on.
     offsets.clear();
-    offsets.extend(active.iter().map(|&p| {
-        let p = u64::from(p);
-        let first = square_bit(p).max(lo + ((p - 1) / 2 + p - lo % p) % p);
-        // Lossless: either p² lies in this group (< 2^24 bits on) or first < lo + p < 2^32.
-        (first - lo) as u32
-    }));
+    // One allocation up front: growing by doubling would copy megabytes at once, unchecked.
+    offsets.reserve(active.len());
+    for batch in active.chunks(PRIME_BATCH) {
+        offsets.extend(batch.iter().map(|&p| {
+            let p = u64::from(p);
+            let first = square_bit(p).max(lo + ((p - 1) / 2 + p - lo % p) % p);
+            // Lossless: either p² lies in this group (< 2^24 bits on) or first < lo + p < 2^32.
+            (first - lo) as u32
+        }));
+        steps.ctx().check()?;
+    }
     let mut first = lo;
     while first < hi {
         let len = (hi - first).min(SEGMENT_BITS);
         let seg = &mut words[..len.div_ceil(64) as usize];
-        seg.fill(0);
-        for (&p, offset) in active.iter().zip(offsets.iter_mut()) {
-            let p = u64::from(p);
-            let mut j = u64::from(*offset);
-            while j < len {
-                seg[(j / 64) as usize] |= 1 << (j % 64);
-                j += p;
+        presieve(seg, first, len);
+        for (batch, batch_offsets) in active
+            .chunks(PRIME_BATCH)
+            .zip(offsets.chunks_mut(PRIME_BATCH))
+        {
+            for (&p, offset) in batch.iter().zip(batch_offsets) {
+                let p = u64::from(p);
+                let mut j = u64::from(*offset);
+                while j < len {
+                    seg[(j / 64) as usize] |= 1 << (j % 64);
+                    j += p;
+                }
+                // Lossless: j < len + p, so j − len < p < 2^32.
+                *offset = (j - len) as u32;
             }
-            // Lossless: j < len + p, so j − len < p < 2^32.
-            *offset = (j - len) as u32;
+            steps.ctx().check()?;
         }
         visit(first, seg, len as usize);
         steps.advance(len)?;
@@ -276,6 +358,6 @@ mod test {
 
     #[test]
     fn reports_progress() {
-        check_progress(|ctx, scale| count_primes(scale * 100_000_000, ctx).map(drop));
+        check_progress(|ctx, scale| count_primes(scale * 400_000_000, ctx).map(drop));
     }
 }

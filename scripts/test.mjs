@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `npm test`: cargo's tests, then the ava suite twice — once with the default backend (native
+// when it loads) and once with SPINDLE_BACKEND=js — so every spec holds on both backends.
+// Extra arguments go to ava (e.g. `npm test -- --tap`, as .ci/run does).
+import { spawnSync } from 'node:child_process';
+
+const avaArgs = process.argv.slice(2);
+const runs = [
+  { label: 'cargo test', cmd: 'cargo', args: ['test', '--workspace', '--quiet'], env: {} },
+  { label: 'ava (default backend)', cmd: 'npx', args: ['ava', ...avaArgs], env: {} },
+  { label: 'ava (SPINDLE_BACKEND=js)', cmd: 'npx', args: ['ava', ...avaArgs], env: { SPINDLE_BACKEND: 'js' } },
+];
+
+let failed = 0;
+for (const run of runs) {
+  console.log(`\n# ${run.label}`);
+  const result = spawnSync(run.cmd, run.args, { stdio: 'inherit', env: { ...process.env, ...run.env } });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`# ${run.label} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
