@@ -6,6 +6,7 @@
 import { invalidArgValue, outOfRange } from '../arg-errors.js';
 import { SpindleError } from '../errors.js';
 import { checkInteger, checkOptionalChoice, checkOptions } from '../validate.js';
+import { jsBackend } from './js.js';
 import { loadNative } from './native-binding.js';
 import { nativeBackend } from './native.js';
 import type { BackendName, KernelBackend } from './types.js';
@@ -37,6 +38,7 @@ export const MAX_THREADS = 1024;
 let mode: { value: BackendMode; source: string } | undefined;
 let threads: number | undefined;
 let native: KernelBackend | undefined;
+let js: KernelBackend | undefined;
 
 function currentMode(): { value: BackendMode; source: string } {
   if (mode) return mode;
@@ -69,33 +71,39 @@ function getNative(): KernelBackend | { error: string } {
   return native;
 }
 
-function getJs(reason: string): never {
-  throw new SpindleError(
-    `the js backend is not available in this build, and the native backend is not active: ${reason}`,
-    'ERR_SPINDLE_BACKEND_UNAVAILABLE',
-  );
+/** The js backend; its Tinypool pool starts only when a kernel runs on it. */
+function getJs(): KernelBackend {
+  js ??= jsBackend(configuredThreads());
+  return js;
 }
 
 /** The backend for a call that asks for `requested` (or for nothing in particular). */
 export function selectBackend(requested?: BackendName): KernelBackend {
   const want = requested ?? currentMode().value;
-  if (want === 'js') return getJs(`backend 'js' was requested`);
+  if (want === 'js') return getJs();
   const n = getNative();
   if ('error' in n) {
-    if (want === 'native') {
-      throw new SpindleError(`the native backend was requested but ${n.error}`, 'ERR_SPINDLE_NATIVE_UNAVAILABLE');
-    }
-    return getJs(n.error);
+    if (want === 'native') throw nativeUnavailable(n.error);
+    return getJs();
   }
   return n;
 }
 
-/** Which backend runs kernels, on how many threads, and why native is not active if it is not. */
+function nativeUnavailable(reason: string): SpindleError {
+  return new SpindleError(`the native backend was requested but ${reason}`, 'ERR_SPINDLE_NATIVE_UNAVAILABLE');
+}
+
+/**
+ * Which backend runs kernels, on how many threads, and why native is not active if it is not.
+ * Throws the same `ERR_SPINDLE_NATIVE_UNAVAILABLE` error kernels reject with when the native
+ * backend was required but cannot load: no backend is active then.
+ */
 export function backend(): BackendInfo {
   const { value, source } = currentMode();
   const n = value === 'js' ? { error: `the js backend was chosen (${source})` } : getNative();
   if ('error' in n) {
-    return { active: 'js', threads: configuredThreads() ?? 0, reason: n.error };
+    if (value === 'native') throw nativeUnavailable(n.error);
+    return { active: 'js', threads: getJs().threads(), reason: n.error };
   }
   return { active: 'native', threads: n.threads() };
 }
@@ -113,6 +121,7 @@ export function configure(options: ConfigureOptions): void {
   if (nextThreads !== undefined) {
     threads = nextThreads;
     native?.setThreads(nextThreads);
+    js?.setThreads(nextThreads);
   }
 }
 
@@ -121,5 +130,5 @@ export function configure(options: ConfigureOptions): void {
  * process can exit at once. Later kernel calls start the backends afresh.
  */
 export async function shutdown(): Promise<void> {
-  await native?.shutdown();
+  await Promise.all([native?.shutdown(), js?.shutdown()]);
 }

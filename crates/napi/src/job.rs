@@ -8,8 +8,8 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{Function, ToNapiValue};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::bindgen_prelude::Object;
-use napi::{Env, Result, Status};
-use spindle_core::{Cancelled, Ctx, ProgressSink};
+use napi::{Env, Error, JsDeferred, Result, Status};
+use spindle_core::{Cancelled, Ctx, JobError, ProgressSink};
 
 use crate::cancel_handle::CancelHandle;
 use crate::env_group::env_group;
@@ -48,11 +48,38 @@ where
         ctx = ctx.with_progress(sink);
     }
     let (deferred, promise) = env.create_deferred()?;
+    let settle = Settle(Some(deferred));
     RUNTIME
-        .submit(group, ctx, work, move |outcome| match outcome {
-            Ok(value) => deferred.resolve(move |_env| Ok(value)),
-            Err(err) => deferred.reject(job_error(err)),
-        })
+        .submit(group, ctx, work, move |outcome| settle.settle(outcome))
         .map_err(pool_error)?;
     Ok(promise)
+}
+
+type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T>>;
+
+/// Owns a job's deferred until it is settled. A `JsDeferred` dropped unsettled would leave its
+/// Promise pending and the event loop held open forever; this guard rejects it instead, on
+/// every path (a job the pool never ran, a submission that failed).
+struct Settle<T: ToNapiValue + 'static>(Option<JsDeferred<T, Resolver<T>>>);
+
+impl<T: ToNapiValue + Send + 'static> Settle<T> {
+    fn settle(mut self, outcome: std::result::Result<T, JobError>) {
+        if let Some(deferred) = self.0.take() {
+            match outcome {
+                Ok(value) => deferred.resolve(Box::new(move |_env| Ok(value))),
+                Err(err) => deferred.reject(job_error(err)),
+            }
+        }
+    }
+}
+
+impl<T: ToNapiValue + 'static> Drop for Settle<T> {
+    fn drop(&mut self) {
+        if let Some(deferred) = self.0.take() {
+            deferred.reject(Error::new(
+                Status::GenericFailure,
+                "the native job was dropped before it ran",
+            ));
+        }
+    }
 }

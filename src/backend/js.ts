@@ -1,0 +1,237 @@
+/**
+ * Kernels as TypeScript twins (`src/twins/`) on one shared Tinypool pool of worker threads:
+ * the backend when the native binding cannot load, or when asked for.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type Transferable } from 'node:worker_threads';
+import { Tinypool } from 'tinypool';
+import type { KernelTask } from '../entry/kernel-worker.js';
+import { CancelledError, SpindleError } from '../errors.js';
+import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
+import type { JobControl, KernelBackend } from './types.js';
+
+/**
+ * The worker entry, built beside this file (`dist/backend/js.js` → `dist/entry/kernel-worker.js`).
+ * Run from source under a TypeScript loader, the `.ts` twin of that path is used instead.
+ */
+const WORKER_FILE = new URL(
+  `../entry/kernel-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
+
+/**
+ * How long an idle worker lives. Idle workers never keep the process alive (Tinypool unrefs
+ * them), so a finished script exits at once either way; this only bounds how long threads are
+ * held between bursts of kernels, against the ~70 ms a fresh worker takes to start.
+ */
+const IDLE_TIMEOUT_MS = 5_000;
+
+/**
+ * Tinypool's own cap on workers. The number of kernels running at once is spindle's
+ * `threads()`, enforced by the queue below, so `configure({ threads })` takes effect without
+ * replacing the pool; this cap only has to be at least `configure()`'s maximum.
+ */
+const POOL_CAP = 1024;
+
+/**
+ * The parent's Node options, as worker threads inherit them by default, minus the ones a
+ * worker refuses: `--input-type` (as in `node --input-type=module -e …`) makes every worker
+ * fail at startup.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=')) out.push(arg);
+  }
+  return out;
+}
+
+/** A call waiting for a free thread. */
+interface Waiter {
+  start(): void;
+  cancel(error: Error): void;
+}
+
+/** The shared pool and spindle's queue in front of it. */
+interface Pool {
+  readonly tinypool: Tinypool;
+  running: number;
+  readonly waiting: Waiter[];
+  /** Set by `shutdown()`: whatever fails now was cancelled, not broken. */
+  destroyed: boolean;
+  /** Why the pool was given up, when a worker died outside any task (e.g. at startup). */
+  broken: unknown;
+}
+
+/** Typed arrays are copied once and the copy transferred: never cloned twice, never detached. */
+const forWorker: {
+  [K in KernelName]: (args: KernelArgs[K]) => { args: KernelArgs[K]; transfer: Transferable[] };
+} = {
+  spin: (args) => ({ args, transfer: [] }),
+  countPrimes: (args) => ({ args, transfer: [] }),
+  mandelbrot: (args) => ({ args, transfer: [] }),
+  sha256: ([data]) => {
+    const copy = new Uint8Array(data);
+    return { args: [copy], transfer: [copy.buffer] };
+  },
+  matmul: ([a, b, n]) => {
+    const left = new Float64Array(a);
+    const right = new Float64Array(b);
+    return { args: [left, right, n], transfer: [left.buffer, right.buffer] };
+  },
+  sortFloat64: ([data]) => {
+    const copy = new Float64Array(data);
+    return { args: [copy], transfer: [copy.buffer] };
+  },
+};
+
+/**
+ * Tinypool runs any number of queued tasks, but it only starts a worker for its queue when a
+ * new task arrives, so a task queued behind one whose worker an abort terminated could wait
+ * forever. spindle therefore queues calls itself and hands Tinypool at most `threads()` tasks:
+ * each finds an idle worker or a free slot for a new one, and an abort simply frees its slot.
+ */
+function acquire(pool: Pool, limit: number, signal: AbortSignal): Promise<void> | undefined {
+  if (pool.running < limit) {
+    pool.running++;
+    return undefined;
+  }
+  return new Promise<void>((resolve, reject) => {
+    const waiter: Waiter = {
+      start: () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      cancel: (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    };
+    // A queued call is dropped at once: it never reaches a worker.
+    const onAbort = (): void => {
+      const at = pool.waiting.indexOf(waiter);
+      if (at >= 0) pool.waiting.splice(at, 1);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pool.waiting.push(waiter);
+  });
+}
+
+/** Frees a slot: the next waiter takes it over, or the pool has one more idle thread. */
+function release(pool: Pool, limit: number): void {
+  if (pool.running <= limit) {
+    const next = pool.waiting.shift();
+    if (next) return next.start();
+  }
+  pool.running--;
+}
+
+/** The js backend, on `threads` threads (default `os.availableParallelism()`). */
+export function jsBackend(initialThreads?: number): KernelBackend {
+  let threads = initialThreads;
+  let current: Pool | undefined;
+
+  const limit = (): number => threads ?? availableParallelism();
+
+  function pool(): Pool {
+    if (current) return current;
+    const tinypool = new Tinypool({
+      runtime: 'worker_threads',
+      filename: WORKER_FILE.href,
+      name: 'runTwin',
+      minThreads: 0,
+      maxThreads: POOL_CAP,
+      idleTimeout: IDLE_TIMEOUT_MS,
+      execArgv: workerExecArgv(),
+    });
+    const created: Pool = { tinypool, running: 0, waiting: [], destroyed: false, broken: undefined };
+    // Tinypool reports a worker that dies with no task of its own here; the realistic case is
+    // a worker that cannot start (a bad Node option, a missing file). Tasks queued for it
+    // would wait forever, so the pool is given up: its calls reject with this error as the
+    // cause, and the next call starts a fresh pool. (Without a listener, 'error' would crash
+    // the process.)
+    tinypool.on('error', (error: unknown) => {
+      if (created.broken !== undefined || created.destroyed) return;
+      created.broken = error;
+      if (current === created) current = undefined;
+      const failed = toSpindleError(error, created, false);
+      for (const waiter of created.waiting.splice(0)) waiter.cancel(failed);
+      tinypool.destroy().catch(() => {});
+    });
+    current = created;
+    return created;
+  }
+
+  /** What a call on `from` rejects with when Tinypool or the queue failed it with `error`. */
+  function toSpindleError(error: unknown, from: Pool, aborted: boolean): Error {
+    if (from.destroyed) return new CancelledError('the kernel was cancelled by shutdown()', { cause: error });
+    // The caller has already rejected with an AbortError; this rejection goes nowhere.
+    if (aborted) return error instanceof Error ? error : new Error(String(error));
+    const cause = from.broken ?? error;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new SpindleError(`a js kernel worker failed: ${message}`, 'ERR_SPINDLE_JS_WORKER', { cause });
+  }
+
+  return {
+    name: 'js',
+
+    async run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
+      const used = pool();
+      try {
+        await acquire(used, limit(), job.signal);
+      } catch (error) {
+        throw toSpindleError(error, used, job.signal.aborted);
+      }
+      // Progress travels on a port of its own: Tinypool's `channel` is not available to
+      // worker_threads. The worker closes its end when the task ends; so does this side.
+      const channel = job.onProgress ? new MessageChannel() : undefined;
+      try {
+        const { onProgress } = job;
+        if (channel && onProgress) {
+          channel.port1.on('message', (fraction: unknown) => {
+            if (typeof fraction === 'number') onProgress(fraction);
+          });
+        }
+        const sent = forWorker[kernel](args);
+        const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
+        const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
+        // Tinypool drops a queued task on abort and terminates the worker of a running one.
+        return (await used.tinypool.run(task, { signal: job.signal, transferList })) as KernelResults[K];
+      } catch (error) {
+        throw toSpindleError(error, used, job.signal.aborted);
+      } finally {
+        channel?.port1.close();
+        release(used, limit());
+      }
+    },
+
+    threads: limit,
+
+    setThreads(n) {
+      threads = n;
+      // More threads: start waiting calls now. Fewer: running calls finish, and release()
+      // starts no more until the count is below the new limit.
+      const p = current;
+      while (p && p.running < n) {
+        const next = p.waiting.shift();
+        if (!next) break;
+        p.running++;
+        next.start();
+      }
+    },
+
+    async shutdown() {
+      const p = current;
+      if (!p) return;
+      current = undefined;
+      p.destroyed = true;
+      const cancelled = new CancelledError('the kernel was cancelled by shutdown()');
+      for (const waiter of p.waiting.splice(0)) waiter.cancel(cancelled);
+      await p.tinypool.destroy();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** `spin`: the twin of `crates/core/src/kernels/spin.rs`, a counted loop kept honest. */
+import type { Progress } from './progress.js';
+
+/** Iterations between two progress calls, as in the Rust kernel. */
+const SLICE = 1 << 20;
+
+/**
+ * Where each run leaves its loop's final state. A module-level binding is observable by any
+ * later call, so the engine must compute every step that feeds it and cannot delete the loop.
+ */
+let sink = 0;
+
+/**
+ * Runs `iterations` real loop steps and returns how many it ran (always `iterations`).
+ *
+ * Each step folds its counter into a multiplicative hash (`acc·31 + i mod 2^32`): every step
+ * changes the result and no optimiser turns the loop into a closed form, the way Rust's
+ * `black_box(i)` pins the native loop. Sequential, like the Python loop it stands for.
+ *
+ * @param iterations An integer in [0, 2^53 − 1] (validated by the caller).
+ */
+export function spin(iterations: number, progress: Progress): number {
+  let done = 0;
+  let acc = sink;
+  while (done < iterations) {
+    const slice = Math.min(iterations - done, SLICE);
+    for (let i = 0; i < slice; i++) acc = (Math.imul(acc, 31) + i) | 0;
+    done += slice;
+    progress(done / iterations);
+  }
+  sink = acc;
+  return done;
+}
