@@ -6,6 +6,14 @@
 export { kernels } from './kernels.js';
 export type { KernelFunctionName, KernelOptions, MandelbrotOptions } from './kernels.js';
 export { backend, configure, shutdown } from './backend/select.js';
+export { Thread, currentThread } from './thread.js';
+export type { ExceptHookArgs, ThreadOptions } from './thread.js';
+export { Timer } from './timer.js';
+export { Event } from './event.js';
+export { Scheduler } from './scheduler.js';
+export type { Repetition, SchedEvent } from './scheduler.js';
+export type { TargetFunction } from './targets.js';
+export { isMainProcess } from './main-process.js';
 export type { BackendInfo, BackendMode, ConfigureOptions } from './backend/select.js';
 export type { BackendName } from './backend/types.js';
 export {

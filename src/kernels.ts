@@ -58,6 +58,13 @@ function sortFloat64(data: Float64Array, options?: KernelOptions): Promise<Float
 /** The CPU kernels. */
 export const kernels = Object.freeze({ spin, countPrimes, sha256, mandelbrot, matmul, sortFloat64 });
 
+const kernelFunctions = new Set<unknown>(Object.values(kernels));
+
+/** Whether `fn` is one of spindle's kernels (so a `target` can treat it as one). */
+export function isKernel(fn: unknown): boolean {
+  return kernelFunctions.has(fn);
+}
+
 /** The kernels' names. */
 export type KernelFunctionName = keyof typeof kernels;
 

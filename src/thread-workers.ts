@@ -1,0 +1,115 @@
+/**
+ * The worker threads behind `Thread` targets given with `module`. Elastic, not a fixed pool:
+ * each started thread gets a worker at once (an idle one when there is one, else a new one), so
+ * threads never queue silently behind each other; a finished worker waits a few seconds, unref'd,
+ * for the next thread, so that one does not pay a full worker start.
+ */
+import { Worker } from 'node:worker_threads';
+import { SPINDLE_WORKER } from './main-process.js';
+
+/** What the main thread sends a worker. */
+export interface WorkerRequest {
+  /** The module's URL (or specifier) to import. */
+  module: string;
+  /** The export to call. */
+  name: string;
+  /** The arguments, `kwargs` already appended when given. */
+  args: unknown[];
+}
+
+/** What a worker sends back. */
+export type WorkerResponse =
+  | { ok: true; value: unknown; name: string }
+  | { ok: false; error: unknown; name: string };
+
+/** How long an idle worker waits for another thread before it exits. */
+const IDLE_SECONDS = 5;
+
+const entry = new URL('./entry/thread-worker.js', import.meta.url);
+const idle: Worker[] = [];
+const idleTimers = new Map<Worker, NodeJS.Timeout>();
+
+function spawnWorker(): Worker {
+  const worker = new Worker(entry, { workerData: { [SPINDLE_WORKER]: true } });
+  // A worker that exits or fails while idle must never be handed out again.
+  worker.once('exit', () => forget(worker));
+  return worker;
+}
+
+function forget(worker: Worker): void {
+  const at = idle.indexOf(worker);
+  if (at >= 0) idle.splice(at, 1);
+  const timer = idleTimers.get(worker);
+  if (timer) clearTimeout(timer);
+  idleTimers.delete(worker);
+}
+
+function takeWorker(): Worker {
+  const worker = idle.pop();
+  if (!worker) return spawnWorker();
+  forget(worker);
+  return worker;
+}
+
+function giveBack(worker: Worker): void {
+  worker.unref();
+  idle.push(worker);
+  const timer = setTimeout(() => {
+    forget(worker);
+    void worker.terminate();
+  }, IDLE_SECONDS * 1000);
+  timer.unref();
+  idleTimers.set(worker, timer);
+}
+
+/** A target running on a worker. */
+export interface WorkerRun {
+  /** Settles with the target's return value or error. */
+  readonly outcome: Promise<unknown>;
+}
+
+/**
+ * Sends `request` to a worker now (so arguments that cannot be cloned throw here, synchronously)
+ * and returns its run. `keepAlive: false` (a daemon thread) lets the process exit meanwhile.
+ */
+export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerRun {
+  const worker = takeWorker();
+  try {
+    worker.postMessage(request);
+  } catch (error) {
+    giveBack(worker);
+    throw error;
+  }
+  if (keepAlive) worker.ref();
+  else worker.unref();
+
+  const outcome = new Promise<unknown>((resolve, reject) => {
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (response: WorkerResponse): void => {
+      cleanup();
+      giveBack(worker);
+      if (response.ok) resolve(response.value);
+      else reject(response.error);
+    };
+    const onError = (error: unknown): void => {
+      // An uncaught error inside the worker (e.g. thrown from a timer the target left behind):
+      // the worker is gone, the thread ends with that error.
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      // process.exit() inside the target ends its thread; a non-zero code is reported.
+      if (code === 0) resolve(undefined);
+      else reject(new Error(`the worker thread running ${request.name} exited with code ${code}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+  return { outcome };
+}
