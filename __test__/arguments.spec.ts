@@ -41,6 +41,7 @@ const cases: [string, () => Promise<unknown>, Expectation][] = [
   ['options.signal not a signal', () => kernels.spin(1, bad({ signal: {} })), type],
   ['options.onProgress not a function', () => kernels.spin(1, bad({ onProgress: 1 })), type],
   ["options.backend 'gpu'", () => kernels.spin(1, bad({ backend: 'gpu' })), value],
+  ["options.ref 'no'", () => kernels.spin(1, bad({ ref: 'no' })), type],
 ];
 
 for (const [name, call, expected] of cases) {

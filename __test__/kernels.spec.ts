@@ -113,3 +113,8 @@ test('kernels run many calls at once and each gets its own answer', async (t) =>
   const answers = await Promise.all(limits.map((l) => kernels.countPrimes(l)));
   t.deepEqual(answers, limits.map(primesBelowByTrialDivision));
 });
+
+test('ref: false changes nothing about the answer', async (t) => {
+  t.is(await kernels.countPrimes(1e6, { ref: false }), 78_498);
+  t.deepEqual([...(await kernels.sortFloat64(new Float64Array([2, -1]), { ref: false }))], [-1, 2]);
+});

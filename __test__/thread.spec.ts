@@ -281,3 +281,29 @@ test.serial('constructor arguments are checked', (t) => {
   t.throws(() => new Thread({ target: add, module: 42 as never }), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' });
   t.throws(() => new Thread({ module }), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' });
 });
+
+test.serial("the seed's dum/tis/ah repeaters interleave on three threads", async (t) => {
+  // The seed's `tekrarla(ne, bekleme)` loops forever printing and sleeping 1, 0.5 and 3 s;
+  // here the seconds are scaled down 50× and each repeater stops after a few lines.
+  const lines: string[] = [];
+  const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+  async function tekrarla(ne: string, bekleme: number, times: number): Promise<void> {
+    for (let i = 0; i < times; i++) {
+      lines.push(ne);
+      await sleep(bekleme / 50);
+    }
+  }
+  const threads = [
+    new Thread({ target: tekrarla, args: ['dum', 1, 6] }),
+    new Thread({ target: tekrarla, args: ['tis', 0.5, 12] }),
+    new Thread({ target: tekrarla, args: ['ah', 3, 2] }),
+  ];
+  for (const th of threads) th.start();
+  await Promise.all(threads.map((th) => th.join()));
+  t.deepEqual(lines.slice(0, 3), ['dum', 'tis', 'ah']);
+  t.is(lines.filter((l) => l === 'dum').length, 6);
+  t.is(lines.filter((l) => l === 'tis').length, 12);
+  t.is(lines.filter((l) => l === 'ah').length, 2);
+  // Interleaved, not one repeater after another: some 'tis' comes between the first and last 'dum'.
+  t.true(lines.indexOf('tis', lines.indexOf('dum') + 1) < lines.lastIndexOf('dum'));
+});

@@ -58,11 +58,31 @@ function sortFloat64(data: Float64Array, options?: KernelOptions): Promise<Float
 /** The CPU kernels. */
 export const kernels = Object.freeze({ spin, countPrimes, sha256, mandelbrot, matmul, sortFloat64 });
 
-const kernelFunctions = new Set<unknown>(Object.values(kernels));
+/** How many arguments each kernel takes before its options object. */
+const arity = new Map<unknown, number>([
+  [spin, 1],
+  [countPrimes, 1],
+  [sha256, 1],
+  [mandelbrot, 1],
+  [matmul, 3],
+  [sortFloat64, 1],
+]);
 
 /** Whether `fn` is one of spindle's kernels (so a `target` can treat it as one). */
 export function isKernel(fn: unknown): boolean {
-  return kernelFunctions.has(fn);
+  return arity.has(fn);
+}
+
+/**
+ * A kernel's arguments with `ref: false` added to its options (creating them if absent), so the
+ * call does not keep the process alive; options of the wrong type are left for validation.
+ */
+export function unrefKernelArgs(fn: unknown, args: readonly unknown[]): unknown[] {
+  const n = arity.get(fn);
+  if (n === undefined) return [...args];
+  const options = args[n];
+  if (options !== undefined && (options === null || typeof options !== 'object')) return [...args];
+  return [...args.slice(0, n), ...Array(Math.max(0, n - args.length)).fill(undefined), { ...options, ref: false }];
 }
 
 /** The kernels' names. */

@@ -2,6 +2,7 @@
  * What every kernel call goes through: check options and arguments (before any work is queued),
  * honour an already-aborted signal, pick the backend, wire abort and progress, settle once.
  */
+import { invalidArgType } from './arg-errors.js';
 import { selectBackend } from './backend/select.js';
 import type { BackendName } from './backend/types.js';
 import { abortError } from './errors.js';
@@ -21,6 +22,12 @@ export interface KernelOptions {
   onProgress?: (fraction: number) => void;
   /** Run on this backend rather than the configured one. */
   backend?: BackendName;
+  /**
+   * `false`: the pending call does not keep the process alive (as the `ref` option of
+   * `timers/promises`); a daemon thread's kernel runs so. Honoured by the native backend; on the
+   * js backend the worker running the twin holds the process until it finishes.
+   */
+  ref?: boolean;
 }
 
 const BACKENDS = ['native', 'js'] as const;
@@ -35,6 +42,9 @@ export async function runKernel<K extends KernelName>(
   const signal = checkOptionalSignal('options.signal', options.signal);
   const onProgress = checkOptionalFunction<(fraction: number) => void>('options.onProgress', options.onProgress);
   const requested = checkOptionalChoice('options.backend', options.backend, BACKENDS);
+  if (options.ref !== undefined && typeof options.ref !== 'boolean') {
+    throw invalidArgType('options.ref', 'of type boolean', options.ref);
+  }
   const args = normaliseArgs[kernel](rawArgs);
   if (signal?.aborted) throw abortError(signal);
   const backend = selectBackend(requested);
@@ -56,7 +66,7 @@ export async function runKernel<K extends KernelName>(
     const gate = onProgress ? new ProgressGate(onProgress, fail) : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    backend.run(kernel, args, { signal: stop.signal, onProgress: gate?.report }).then(
+    backend.run(kernel, args, { signal: stop.signal, onProgress: gate?.report, keepAlive: options.ref !== false }).then(
       (value) => {
         if (settled) return;
         gate?.finish();

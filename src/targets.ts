@@ -5,7 +5,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { invalidArgType, invalidArgValue } from './arg-errors.js';
-import { isKernel } from './kernels.js';
+import { isKernel, unrefKernelArgs } from './kernels.js';
 import { runOnWorker } from './thread-workers.js';
 
 /** Any function a thread, timer or scheduler may call. */
@@ -77,6 +77,7 @@ export function invoke(target: Target, args: unknown[], keepAlive: boolean): Inv
   // pool is done. Called in a microtask so the caller's synchronous code runs first.
   // Called unbound, as Python calls a target: `this` is undefined and the stack says `at name`.
   const fn = target.fn;
-  const outcome = Promise.resolve().then(() => fn(...args));
+  const callArgs = target.kind === 'kernel' && !keepAlive ? unrefKernelArgs(fn, args) : args;
+  const outcome = Promise.resolve().then(() => fn(...callArgs));
   return { outcome };
 }

@@ -80,9 +80,6 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
     giveBack(worker);
     throw error;
   }
-  if (keepAlive) worker.ref();
-  else worker.unref();
-
   const outcome = new Promise<unknown>((resolve, reject) => {
     const cleanup = (): void => {
       worker.off('message', onMessage);
@@ -111,5 +108,8 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
     worker.on('error', onError);
     worker.on('exit', onExit);
   });
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  if (keepAlive) worker.ref();
+  else worker.unref();
   return { outcome };
 }

@@ -6,20 +6,51 @@ import type { JobControl, KernelBackend } from './types.js';
 
 type Handle = InstanceType<NativeBinding['CancelHandle']>;
 type Progress = ((fraction: number) => void) | undefined;
+/** Given, the job completes through this weak callback and the binding returns no Promise. */
+type Settled<T> = ((error: Error | null, value?: T) => void) | undefined;
 
 /** Keep in sync with `crates/napi/src/errors.rs`. */
 const PANIC_PREFIX = 'ERR_SPINDLE_NATIVE_PANIC: ';
 
 const calls: {
-  [K in KernelName]: (b: NativeBinding, args: KernelArgs[K], h: Handle, p: Progress) => Promise<KernelResults[K]>;
+  [K in KernelName]: (
+    b: NativeBinding,
+    args: KernelArgs[K],
+    h: Handle,
+    p: Progress,
+    s: Settled<KernelResults[K]>,
+  ) => Promise<KernelResults[K]> | null;
 } = {
-  spin: (b, [iterations], h, p) => b.spin(iterations, h, p),
-  countPrimes: (b, [limit], h, p) => b.countPrimes(limit, h, p),
-  sha256: (b, [data], h, p) => b.sha256(data, h, p),
-  mandelbrot: (b, [options], h, p) => b.mandelbrot(options, h, p),
-  matmul: (b, [a, b2, n], h, p) => b.matmul(a, b2, n, h, p),
-  sortFloat64: (b, [data], h, p) => b.sortFloat64(data, h, p),
+  spin: (b, [iterations], h, p, s) => b.spin(iterations, h, p, s),
+  countPrimes: (b, [limit], h, p, s) => b.countPrimes(limit, h, p, s),
+  sha256: (b, [data], h, p, s) => b.sha256(data, h, p, s),
+  mandelbrot: (b, [options], h, p, s) => b.mandelbrot(options, h, p, s),
+  matmul: (b, [a, b2, n], h, p, s) => b.matmul(a, b2, n, h, p, s),
+  sortFloat64: (b, [data], h, p, s) => b.sortFloat64(data, h, p, s),
 };
+
+/**
+ * Starts a kernel. With `keepAlive`, the binding's Promise (a napi deferred) holds the event
+ * loop open while pending; without, completion arrives through a weak callback that does not.
+ */
+function start<K extends KernelName>(
+  binding: NativeBinding,
+  kernel: K,
+  args: KernelArgs[K],
+  handle: Handle,
+  job: JobControl,
+): Promise<KernelResults[K]> {
+  const call = calls[kernel];
+  if (job.keepAlive) {
+    return call(binding, args, handle, job.onProgress, undefined) as Promise<KernelResults[K]>;
+  }
+  return new Promise((resolve, reject) => {
+    call(binding, args, handle, job.onProgress, (error, value) => {
+      if (error) reject(error);
+      else resolve(value as KernelResults[K]);
+    });
+  });
+}
 
 /** Turns a rejection from the binding into spindle's error classes. */
 export function fromNative(error: unknown): Error {
@@ -47,7 +78,7 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
       const handle = new binding.CancelHandle();
       const cancel = (): void => handle.cancel();
       job.signal.addEventListener('abort', cancel, { once: true });
-      const call = calls[kernel](binding, args, handle, job.onProgress);
+      const call = start(binding, kernel, args, handle, job);
       inFlight.add(call);
       try {
         return await call;

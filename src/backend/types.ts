@@ -10,6 +10,8 @@ export interface JobControl {
   readonly signal: AbortSignal;
   /** Raw progress fractions; `undefined` when nobody listens (then do not report at all). */
   readonly onProgress: ((fraction: number) => void) | undefined;
+  /** Whether the pending call holds the process open (the default); false for `ref: false`. */
+  readonly keepAlive: boolean;
 }
 
 /** One way of running kernels. */

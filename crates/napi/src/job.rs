@@ -2,6 +2,10 @@
 //! the work on spindle's pool, settle the deferred from the pool thread (napi-rs routes the
 //! settlement back to the JavaScript thread). A pending deferred keeps the event loop alive, as
 //! a pending fs call does; progress goes through a *weak* threadsafe function, which does not.
+//!
+//! A job that must not keep the process alive (a kernel running for a daemon thread) passes an
+//! `onSettled(err, value)` callback instead: it completes through a weak threadsafe function,
+//! and the binding returns no Promise (the TypeScript layer wraps the callback in one).
 
 use std::sync::Arc;
 
@@ -21,13 +25,14 @@ use crate::runtime::RUNTIME;
 /// event loop, where a skipped intermediate fraction is harmless).
 const PROGRESS_QUEUE: usize = 4;
 
-/// Queues `work` on the pool and returns its Promise.
+/// Queues `work` on the pool. Returns its Promise, or nothing when `on_settled` is given.
 pub(crate) fn spawn<'env, T, W>(
     env: &'env Env,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
+    on_settled: Option<Function<'env, (), ()>>,
     work: W,
-) -> Result<Object<'env>>
+) -> Result<Option<Object<'env>>>
 where
     T: ToNapiValue + Send + 'static,
     W: FnOnce(&Ctx) -> std::result::Result<T, Cancelled> + Send + 'static,
@@ -47,12 +52,30 @@ where
         });
         ctx = ctx.with_progress(sink);
     }
+    if let Some(callback) = on_settled {
+        let tsfn = callback
+            .build_threadsafe_function::<T>()
+            .weak::<true>()
+            .callee_handled::<true>()
+            .build_callback(|ctx| Ok(ctx.value))?;
+        RUNTIME
+            .submit(group, ctx, work, move |outcome| {
+                // The queue is unbounded, so a non-blocking call is never dropped; `Closing`
+                // (the environment is gone) needs nothing from us.
+                let _: Status = tsfn.call(
+                    outcome.map_err(job_error),
+                    ThreadsafeFunctionCallMode::NonBlocking,
+                );
+            })
+            .map_err(pool_error)?;
+        return Ok(None);
+    }
     let (deferred, promise) = env.create_deferred()?;
     let settle = Settle(Some(deferred));
     RUNTIME
         .submit(group, ctx, work, move |outcome| settle.settle(outcome))
         .map_err(pool_error)?;
-    Ok(promise)
+    Ok(Some(promise))
 }
 
 type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T>>;

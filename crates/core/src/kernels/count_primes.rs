@@ -34,7 +34,7 @@ const fn presieve_pattern() -> [u64; (PERIOD as usize + 128) / 64] {
         let n = 2 * i as u64 + 1;
         let mut k = 0;
         while k < PRESIEVED.len() {
-            if n % PRESIEVED[k] == 0 {
+            if n.is_multiple_of(PRESIEVED[k]) {
                 pattern[i / 64] |= 1 << (i % 64);
             }
             k += 1;
@@ -62,7 +62,7 @@ fn presieve(seg: &mut [u64], first: u64, len: u64) {
         *word = pattern_word(offset);
         offset = (offset + 64) % PERIOD;
     }
-    if len % 64 != 0 {
+    if !len.is_multiple_of(64) {
         if let Some(last) = seg.last_mut() {
             *last &= (1 << (len % 64)) - 1;
         }
@@ -188,9 +188,15 @@ where
                 let lo = group * group_bits;
                 let hi = end.min(lo + group_bits);
                 let mut acc = A::default();
-                sieve_group(lo, hi, primes, words, offsets, steps, |first, words, len| {
-                    visit(&mut acc, first, words, len)
-                })?;
+                sieve_group(
+                    lo,
+                    hi,
+                    primes,
+                    words,
+                    offsets,
+                    steps,
+                    |first, words, len| visit(&mut acc, first, words, len),
+                )?;
                 Ok(acc)
             },
         )
@@ -262,7 +268,9 @@ fn square_bit(p: u64) -> u64 {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::kernels::test_support::{cancelled_ctx, check_progress, in_pool};
+    use crate::kernels::test_support::{
+        cancelled_ctx, check_cancel_midway, check_progress, in_pool,
+    };
 
     fn pi(limit: u64) -> u64 {
         count_primes(limit, &Ctx::default()).expect("not cancelled")
@@ -300,13 +308,22 @@ mod test {
     #[test]
     fn same_result_under_any_pool_size() {
         for threads in [1, 3] {
-            assert_eq!(in_pool(threads, || pi(10_000_000)), 664579, "{threads} threads");
+            assert_eq!(
+                in_pool(threads, || pi(10_000_000)),
+                664579,
+                "{threads} threads"
+            );
         }
     }
 
     #[test]
     fn matches_trial_division_below_2000() {
-        let is_prime = |n: u64| n >= 2 && (2..n).take_while(|d| d * d <= n).all(|d| n % d != 0);
+        let is_prime = |n: u64| {
+            n >= 2
+                && (2..n)
+                    .take_while(|d| d * d <= n)
+                    .all(|d| !n.is_multiple_of(d))
+        };
         let mut below = 0;
         for limit in 0..2000 {
             assert_eq!(pi(limit), below, "limit {limit}");
@@ -354,6 +371,7 @@ mod test {
     fn a_cancelled_context_stops_it() {
         assert_eq!(count_primes(1 << 53, &cancelled_ctx()), Err(Cancelled));
         assert_eq!(count_primes(10, &cancelled_ctx()), Err(Cancelled));
+        check_cancel_midway(|ctx, scale| count_primes(scale * 400_000_000, ctx).map(drop));
     }
 
     #[test]

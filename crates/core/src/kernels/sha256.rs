@@ -39,7 +39,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::kernels::test_support::{cancelled_ctx, check_progress};
+    use crate::kernels::test_support::{cancelled_ctx, check_cancel_midway, check_progress};
 
     fn digest(data: &[u8]) -> String {
         sha256(data, &Ctx::default()).expect("not cancelled")
@@ -80,6 +80,10 @@ mod test {
     fn a_cancelled_context_stops_it() {
         let data = vec![0u8; 8 * SLICE];
         assert_eq!(sha256(&data, &cancelled_ctx()), Err(Cancelled));
+        check_cancel_midway(|ctx, scale| {
+            let data = vec![7u8; (scale as usize) * (12 << 20)];
+            sha256(&data, ctx).map(drop)
+        });
     }
 
     #[test]

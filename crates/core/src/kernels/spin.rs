@@ -36,7 +36,9 @@ pub fn spin(iterations: u64, ctx: &Ctx) -> Result<u64, Cancelled> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::kernels::test_support::{cancelled_ctx, check_progress, ctx_cancelled_after};
+    use crate::kernels::test_support::{
+        cancelled_ctx, check_cancel_midway, check_progress, ctx_cancelled_after,
+    };
     use std::time::Duration;
 
     #[test]
@@ -54,6 +56,7 @@ mod test {
         // u64::MAX iterations outlast any test run: only the cancellation can end this one.
         let ctx = ctx_cancelled_after(Duration::from_millis(20));
         assert_eq!(spin(u64::MAX, &ctx), Err(Cancelled));
+        check_cancel_midway(|ctx, scale| spin(scale << 25, ctx).map(drop));
     }
 
     #[test]

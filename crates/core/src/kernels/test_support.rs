@@ -1,5 +1,6 @@
 //! Helpers shared by the kernels' tests.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,11 +35,11 @@ pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> 
     pool.install(f)
 }
 
-/// A run long enough for the 50 ms progress gate to open several times: debug builds must get
-/// there at scale 1 (sizes are picked for that); release builds may need to grow the input.
+/// A run long enough for the 50 ms progress gate to open several times.
 const LONG_RUN: Duration = Duration::from_millis(200);
 
-/// Largest scale tried by [`check_progress`] (release builds only need it).
+/// Largest scale tried by [`check_progress`]. Test inputs are sized to last [`LONG_RUN`] at
+/// scale 1 in a debug build here; faster machines and optimised builds grow them.
 const MAX_SCALE: u64 = 16;
 
 /// Checks a kernel's progress reports. `run(ctx, scale)` runs the kernel on an input that grows
@@ -62,14 +63,44 @@ pub(crate) fn check_progress(mut run: impl FnMut(&Ctx, u64) -> Result<(), Cancel
             assert!(!seen.is_empty(), "a long run reported no progress");
             return;
         }
-        // Only an optimised build may be too quick at scale 1; a debug one means the test's
-        // input is too small to test anything. An optimised build that stays too quick up to
-        // MAX_SCALE has still checked every fraction it saw.
-        assert!(
-            !cfg!(debug_assertions),
-            "the run at scale {scale} was too short to test progress"
-        );
         if scale >= MAX_SCALE {
+            // An optimised build may outrun the largest input (the fractions it reported were
+            // still checked); a debug build doing so means the test's inputs are far too small.
+            if cfg!(debug_assertions) {
+                panic!("even scale {scale} ran too briefly to test progress");
+            }
+            return;
+        }
+        scale *= 2;
+    }
+}
+
+/// Checks that a kernel notices a cancellation that arrives while it runs. The progress sink
+/// cancels the token at the first report (which comes 50 ms into the run, from inside
+/// [`crate::Steps::advance`], just before that call checks the token), so a run that reported
+/// must end in `Err(Cancelled)`. `run(ctx, scale)` is as for [`check_progress`]; the scale
+/// doubles while runs end before any report.
+pub(crate) fn check_cancel_midway(mut run: impl FnMut(&Ctx, u64) -> Result<(), Cancelled>) {
+    let mut scale = 1;
+    loop {
+        let token = CancelToken::new();
+        let canceller = token.clone();
+        let reported = Arc::new(AtomicBool::new(false));
+        let sink_reported = Arc::clone(&reported);
+        let sink: ProgressSink = Arc::new(move |_| {
+            sink_reported.store(true, Ordering::SeqCst);
+            canceller.cancel();
+        });
+        let result = run(&Ctx::new(token).with_progress(sink), scale);
+        if reported.load(Ordering::SeqCst) {
+            assert_eq!(result, Err(Cancelled), "cancelled at scale {scale}");
+            return;
+        }
+        assert_eq!(result, Ok(()), "cancelled without a report");
+        if scale >= MAX_SCALE {
+            if cfg!(debug_assertions) {
+                panic!("even scale {scale} ran too briefly to be cancelled midway");
+            }
             return;
         }
         scale *= 2;

@@ -50,15 +50,17 @@ impl TryFrom<MandelbrotOptions> for MandelbrotParams {
 }
 
 /// Escape counts of the Mandelbrot set over a grid, row-major.
-#[napi(ts_return_type = "Promise<Uint32Array>")]
+#[napi(ts_return_type = "Promise<Uint32Array> | null")]
 pub fn mandelbrot<'env>(
     env: &'env Env,
     options: MandelbrotOptions,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-) -> Result<Object<'env>> {
+    #[napi(ts_arg_type = "((error: Error | null, value?: Uint32Array) => void) | undefined | null")]
+    on_settled: Option<Function<'env, (), ()>>,
+) -> Result<Option<Object<'env>>> {
     let params = MandelbrotParams::try_from(options)?;
-    spawn(env, cancel, on_progress, move |ctx| {
+    spawn(env, cancel, on_progress, on_settled, move |ctx| {
         spindle_core::kernels::mandelbrot(&params, ctx).map(Uint32Array::new)
     })
 }

@@ -8,7 +8,7 @@ use crate::job::spawn;
 use crate::validate::{uint, MAX_SAFE_INTEGER};
 
 /// The n×n product `a·b` of row-major matrices.
-#[napi(ts_return_type = "Promise<Float64Array>")]
+#[napi(ts_return_type = "Promise<Float64Array> | null")]
 pub fn matmul<'env>(
     env: &'env Env,
     a: Float64Array,
@@ -16,7 +16,9 @@ pub fn matmul<'env>(
     n: f64,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-) -> Result<Object<'env>> {
+    #[napi(ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null")]
+    on_settled: Option<Function<'env, (), ()>>,
+) -> Result<Option<Object<'env>>> {
     let n = uint("n", n, MAX_SAFE_INTEGER)?;
     // Both inputs already exist with n² elements, so a matching n cannot ask for an absurd
     // output; a mismatched one is refused before anything is allocated.
@@ -35,7 +37,7 @@ pub fn matmul<'env>(
     // Copied on the JS thread, for the reason given in `sha256`.
     let (a, b) = (a.to_vec(), b.to_vec());
     let n = cells.isqrt();
-    spawn(env, cancel, on_progress, move |ctx| {
+    spawn(env, cancel, on_progress, on_settled, move |ctx| {
         spindle_core::kernels::matmul(&a, &b, n, ctx).map(Float64Array::new)
     })
 }

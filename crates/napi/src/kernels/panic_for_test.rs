@@ -12,8 +12,8 @@ pub fn panic_for_test<'env>(
     env: &'env Env,
     message: String,
     cancel: &CancelHandle,
-) -> Result<Object<'env>> {
-    spawn(env, cancel, None, move |_ctx| -> std::result::Result<(), _> {
+) -> Result<Option<Object<'env>>> {
+    spawn(env, cancel, None, None, move |_ctx| -> std::result::Result<(), _> {
         panic!("{message}")
     })
 }

@@ -6,16 +6,18 @@ use crate::cancel_handle::CancelHandle;
 use crate::job::spawn;
 
 /// A sorted copy of `data` (−0 before +0, NaN last); the input is never touched.
-#[napi(ts_return_type = "Promise<Float64Array>")]
+#[napi(ts_return_type = "Promise<Float64Array> | null")]
 pub fn sort_float64<'env>(
     env: &'env Env,
     data: Float64Array,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-) -> Result<Object<'env>> {
+    #[napi(ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null")]
+    on_settled: Option<Function<'env, (), ()>>,
+) -> Result<Option<Object<'env>>> {
     // Copied on the JS thread, for the reason given in `sha256`.
     let values = data.to_vec();
-    spawn(env, cancel, on_progress, move |ctx| {
+    spawn(env, cancel, on_progress, on_settled, move |ctx| {
         spindle_core::kernels::sort_float64(&values, ctx).map(Float64Array::new)
     })
 }
