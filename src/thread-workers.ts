@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SPINDLE_WORKER } from './main-process.js';
+import { decode, encode } from './shared/codec.js';
 
 /** What the main thread sends a worker. */
 export interface WorkerRequest {
@@ -75,7 +76,8 @@ export interface WorkerRun {
 export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerRun {
   const worker = takeWorker();
   try {
-    worker.postMessage(request);
+    const { value: args, transfer } = encode(request.args);
+    worker.postMessage({ ...request, args }, transfer);
   } catch (error) {
     giveBack(worker);
     throw error;
@@ -89,7 +91,7 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
     const onMessage = (response: WorkerResponse): void => {
       cleanup();
       giveBack(worker);
-      if (response.ok) resolve(response.value);
+      if (response.ok) resolve(decode(response.value));
       else reject(response.error);
     };
     const onError = (error: unknown): void => {

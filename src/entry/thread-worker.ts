@@ -5,6 +5,7 @@
  * one target at a time and is reused for the next.
  */
 import { parentPort } from 'node:worker_threads';
+import { decode, encode } from '../shared/codec.js';
 import type { WorkerRequest, WorkerResponse } from '../thread-workers.js';
 
 const port = parentPort;
@@ -12,7 +13,12 @@ if (!port) throw new Error('thread-worker.js must run as a worker thread');
 
 function post(message: WorkerResponse): void {
   try {
-    (port as NonNullable<typeof port>).postMessage(message);
+    if (message.ok) {
+      const { value, transfer } = encode(message.value);
+      (port as NonNullable<typeof port>).postMessage({ ...message, value }, transfer);
+    } else {
+      (port as NonNullable<typeof port>).postMessage(message);
+    }
   } catch (error) {
     // The value could not be cloned back: report that instead, naming the function.
     const reason = error instanceof Error ? error.message : String(error);
@@ -32,7 +38,7 @@ port.on('message', async (request: WorkerRequest) => {
     if (typeof fn !== 'function') {
       throw new TypeError(`${name} is not exported from ${module}: a function target with \`module\` must be exported under its own name`);
     }
-    const value: unknown = await (fn as (...a: unknown[]) => unknown)(...args);
+    const value: unknown = await (fn as (...a: unknown[]) => unknown)(...(decode(args) as unknown[]));
     post({ ok: true, value, name });
   } catch (error) {
     post({ ok: false, error, name });

@@ -13,7 +13,8 @@ use crate::cancel::Cancelled;
 use crate::ctx::{Ctx, Steps};
 
 /// Odd numbers per segment: 2^18 bits are 32 KiB of sieve, which stays in an L1 data cache
-/// while every base prime crosses it. A segment also spans about a millisecond of work.
+/// while every base prime crosses it. A segment is also well under a millisecond of work, the
+/// interval between two [`Steps::advance`] calls.
 const SEGMENT_BITS: u64 = 1 << 18;
 
 /// The primes whose multiples [`PATTERN`] marks.
@@ -227,7 +228,7 @@ fn sieve_group(
         offsets.extend(batch.iter().map(|&p| {
             let p = u64::from(p);
             let first = square_bit(p).max(lo + ((p - 1) / 2 + p - lo % p) % p);
-            // Lossless: either p² lies in this group (< 2^24 bits on) or first < lo + p < 2^32.
+            // Lossless: p² lies in this group (less than 2^24 bits on), or first − lo < p < 2^32.
             (first - lo) as u32
         }));
         steps.ctx().check()?;

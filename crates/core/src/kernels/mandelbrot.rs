@@ -2,15 +2,16 @@
 //!
 //! The arithmetic is fixed operation by operation, because a TypeScript twin must produce the
 //! very same counts: IEEE-754 doubles, no fused multiply-add (Rust never contracts `a * b + c`
-//! on its own), no reassociation, no vectorisation across iterations.
+//! on its own), no reassociation, no vectorisation across iterations. Parallelism comes from
+//! rows (across threads) and from running several pixels' orbits side by side (within one).
 
 use rayon::prelude::*;
 
 use crate::cancel::Cancelled;
 use crate::ctx::{Ctx, Steps};
 
-/// Iterations (a pixel counts one more for its set-up) between two cancellation checks:
-/// about a millisecond, at a few nanoseconds per dependent iteration.
+/// Orbit iterations between two cancellation checks (counted as [`LANES`] per round, busy or
+/// not): well under a millisecond, at one to three nanoseconds each.
 const BUDGET: u64 = 1 << 18;
 
 /// The grid and iteration cap of a [`mandelbrot`] render.

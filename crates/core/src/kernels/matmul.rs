@@ -83,7 +83,10 @@ fn multiply_block(
             };
             let (c_quads, c_rest) = c_block.split_at_mut(quads);
             let (a_quads, a_rest) = a_block.split_at(quads);
-            for (c4, a4) in c_quads.chunks_exact_mut(4 * n).zip(a_quads.chunks_exact(4 * n)) {
+            for (c4, a4) in c_quads
+                .chunks_exact_mut(4 * n)
+                .zip(a_quads.chunks_exact(4 * n))
+            {
                 tile.four_rows(c4, a4);
             }
             for (c_row, a_row) in c_rest.chunks_exact_mut(n).zip(a_rest.chunks_exact(n)) {

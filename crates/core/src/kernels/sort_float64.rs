@@ -23,7 +23,7 @@ use crate::ctx::{Ctx, Steps};
 /// Inputs up to this length are sorted in one `sort_unstable` (well under a millisecond).
 const SMALL: usize = 1 << 14;
 
-/// Bounds of the chunk length. One chunk's scatter, at a few nanoseconds per key, stays near
+/// Bounds of the chunk length. One chunk's scatter, at a few nanoseconds per key, stays under
 /// a millisecond at [`MAX_CHUNK`]; below [`MIN_CHUNK`] the 256 counters per chunk dominate.
 const MIN_CHUNK: usize = 1 << 13;
 const MAX_CHUNK: usize = 1 << 17;
@@ -52,7 +52,7 @@ pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
         .div_ceil(4 * rayon::current_num_threads())
         .clamp(MIN_CHUNK, MAX_CHUNK);
     let scan = scan(data, chunk, &steps)?;
-    let keys = data.len() - scan.nans;
+    let keys = data.len() - scan.nans.iter().sum::<usize>();
     let mut shifts: Vec<u32> = (0..64)
         .step_by(8)
         .filter(|&shift| (scan.shared >> shift) & 0xff != 0xff)
@@ -64,7 +64,7 @@ pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     }
     let mut out = vec![0.0; data.len()];
     let (head, tail) = out.split_at_mut(keys);
-    copy_nans(data, tail, chunk, &steps)?;
+    copy_nans(data, &scan.nans, tail, chunk, &steps)?;
     let mut scratch = if shifts.len() > 1 {
         vec![0.0; keys]
     } else {
@@ -112,14 +112,15 @@ fn sort_small(data: &[f64]) -> Vec<f64> {
     out
 }
 
-/// What one read of the input tells: how many NaNs, and which key bits every key shares.
+/// What one read of the input tells: how many NaNs each chunk holds, and which key bits every
+/// key shares.
 struct Scan {
-    nans: usize,
+    nans: Vec<usize>,
     shared: u64,
 }
 
 fn scan(data: &[f64], chunk: usize, steps: &Steps) -> Result<Scan, Cancelled> {
-    let (nans, all, any) = data
+    let chunks: Vec<(usize, u64, u64)> = data
         .par_chunks(chunk)
         .map(|c| {
             let (mut nans, mut all, mut any) = (0, u64::MAX, 0);
@@ -134,29 +135,31 @@ fn scan(data: &[f64], chunk: usize, steps: &Steps) -> Result<Scan, Cancelled> {
             steps.advance(c.len() as u64)?;
             Ok((nans, all, any))
         })
-        .try_reduce(
-            || (0, u64::MAX, 0),
-            |a, b| Ok((a.0 + b.0, a.1 & b.1, a.2 | b.2)),
-        )?;
-    // A bit is shared when it is set in every key or clear in every key.
+        .collect::<Result<_, Cancelled>>()?;
+    let (all, any) = chunks
+        .iter()
+        .fold((u64::MAX, 0), |(all, any), c| (all & c.1, any | c.2));
     Ok(Scan {
-        nans,
+        nans: chunks.iter().map(|c| c.0).collect(),
+        // A bit is shared when it is set in every key or clear in every key.
         shared: !(all ^ any),
     })
 }
 
-/// Copies the NaNs of `data`, in order, into `out` (exactly as long as there are NaNs).
-fn copy_nans(data: &[f64], out: &mut [f64], chunk: usize, steps: &Steps) -> Result<(), Cancelled> {
+/// Copies the NaNs of `data`, in order, into `out`; `nans` holds each chunk's count.
+fn copy_nans(
+    data: &[f64],
+    nans: &[usize],
+    out: &mut [f64],
+    chunk: usize,
+    steps: &Steps,
+) -> Result<(), Cancelled> {
     if out.is_empty() {
         return steps.advance(data.len() as u64);
     }
-    let counts: Vec<usize> = data
-        .par_chunks(chunk)
-        .map(|c| c.iter().filter(|x| x.is_nan()).count())
-        .collect();
-    let mut slices = Vec::with_capacity(counts.len());
+    let mut slices = Vec::with_capacity(nans.len());
     let mut rest = out;
-    for count in counts {
+    for &count in nans {
         let (slice, tail) = std::mem::take(&mut rest).split_at_mut(count);
         slices.push(slice);
         rest = tail;
@@ -196,9 +199,8 @@ fn radix_pass<const NANS: bool>(
         })
         .collect::<Result<_, Cancelled>>()?;
     // Destination slices, bucket-major then chunk by chunk: that keeps the pass stable.
-    let mut slices: Vec<Vec<std::slice::IterMut<'_, f64>>> = (0..counts.len())
-        .map(|_| Vec::with_capacity(256))
-        .collect();
+    let mut slices: Vec<Vec<std::slice::IterMut<'_, f64>>> =
+        (0..counts.len()).map(|_| Vec::with_capacity(256)).collect();
     let mut rest = dst;
     for bucket in 0..256 {
         for (count, chunk_slices) in counts.iter().zip(slices.iter_mut()) {
@@ -206,6 +208,8 @@ fn radix_pass<const NANS: bool>(
             chunk_slices.push(slice.iter_mut());
             rest = tail;
         }
+        // Only huge inputs (thousands of chunks) make this loop long, but then it is.
+        steps.ctx().check()?;
     }
     src.par_chunks(chunk)
         .zip(slices)

@@ -5,8 +5,8 @@ use std::hint::black_box;
 use crate::cancel::Cancelled;
 use crate::ctx::Ctx;
 
-/// Iterations between two [`Steps::advance`](crate::Steps::advance) calls: about a
-/// millisecond of work at roughly a nanosecond per iteration.
+/// Iterations between two [`Steps::advance`](crate::Steps::advance) calls: at most a
+/// millisecond of work (an iteration takes about a CPU cycle).
 const SLICE: u64 = 1 << 20;
 
 /// Runs an empty loop of `iterations` steps on the calling thread and returns how many steps
