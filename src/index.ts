@@ -14,6 +14,8 @@ export { Scheduler } from './scheduler.js';
 export type { Repetition, SchedEvent } from './scheduler.js';
 export type { TargetFunction } from './targets.js';
 export { isMainProcess } from './main-process.js';
+export { Process } from './process.js';
+export type { ProcessOptions } from './process.js';
 export type { BackendInfo, BackendMode, ConfigureOptions } from './backend/select.js';
 export type { BackendName } from './backend/types.js';
 export {

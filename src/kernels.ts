@@ -73,6 +73,12 @@ export function isKernel(fn: unknown): boolean {
   return arity.has(fn);
 }
 
+/** The kernel's name, so a child process can find the same kernel in its own copy of spindle. */
+export function kernelNameOf(fn: unknown): KernelFunctionName | undefined {
+  for (const [name, kernel] of Object.entries(kernels)) if (kernel === fn) return name as KernelFunctionName;
+  return undefined;
+}
+
 /**
  * A kernel's arguments with `ref: false` added to its options (creating them if absent), so the
  * call does not keep the process alive; options of the wrong type are left for validation.

@@ -1,0 +1,270 @@
+/**
+ * Python's `multiprocessing.Process`, in Node: the target runs in a child process of its own
+ * (`child_process.fork` of spindle's child entry), which imports the target's module afresh, as
+ * Python's spawn start method does. CPython's multiprocessing/process.py decides what the
+ * contract leaves open.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { constants } from 'node:os';
+import { serialize } from 'node:v8';
+import { invalidArgType } from './arg-errors.js';
+import { after, checkTimeout } from './clock.js';
+import { RuntimeError, ValueError } from './errors.js';
+import { kernelNameOf, type KernelFunctionName } from './kernels.js';
+import { SPINDLE_CHILD_ENV } from './main-process.js';
+import { encode } from './shared/codec.js';
+import { callArguments, checkTarget, type Target, type TargetFunction } from './targets.js';
+import { checkOptions } from './validate.js';
+
+/** Options of `new Process()`. */
+export interface ProcessOptions {
+  /** A kernel, or a function exported from `module` under its own name. */
+  target: TargetFunction;
+  /** The target's module (`import.meta.url`); required for function targets. */
+  module?: string | URL | undefined;
+  /** Arguments (structured-cloned into the child). */
+  args?: readonly unknown[] | undefined;
+  /** When given, passed as one extra trailing object argument. */
+  kwargs?: Record<string, unknown> | undefined;
+  /** Default `Process-N`. */
+  name?: string | undefined;
+  /** A daemon child is terminated when the parent exits. Default false. */
+  daemon?: boolean | undefined;
+}
+
+/** What the parent sends its child. */
+export type ProcessRequest = {
+  name: string;
+  daemon: boolean;
+  args: unknown;
+} & ({ kernel: KernelFunctionName; module?: undefined; function?: undefined } | { kernel?: undefined; module: string; function: string });
+
+const ENTRY = new URL('./entry/process-child.js', import.meta.url);
+
+let counter = 0;
+
+/** Children to terminate when this process exits (daemon ones), by pid. */
+const daemonChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Runs on a normal exit, on process.exit(), and after an uncaught error: Python's
+  // multiprocessing terminates daemon children at interpreter exit in all those cases.
+  process.on('exit', () => {
+    for (const child of daemonChildren) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return (constants.signals as Record<string, number>)[signal] ?? 0;
+}
+
+/**
+ * A child process running one target, with Python's `multiprocessing.Process` interface.
+ *
+ * @example
+ * // worker.ts
+ * export function func1() { console.log('func1: starting'); … }
+ * if (isMainProcess()) {
+ *   const p1 = new Process({ target: func1, module: import.meta.url });
+ *   p1.start();
+ *   await p1.join();
+ * }
+ */
+export class Process {
+  #target: Target;
+  #args: unknown[];
+  #name: string;
+  #daemon: boolean;
+  #child: ChildProcess | undefined;
+  #exitcode: number | null = null;
+  #exited: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: ProcessOptions) {
+    const o = checkOptions<ProcessOptions>('options', options);
+    if (o.target === undefined) throw invalidArgType('options.target', 'of type function', o.target);
+    this.#target = checkTarget('options.target', o.target, o.module);
+    if (this.#target.kind === 'local') {
+      throw invalidArgType(
+        'options.module',
+        'of type string or an instance of URL (a function target runs in a child process, which imports it from its module)',
+        o.module,
+      );
+    }
+    if (o.args !== undefined && !Array.isArray(o.args)) throw invalidArgType('options.args', 'an array', o.args);
+    if (o.kwargs !== undefined && (o.kwargs === null || typeof o.kwargs !== 'object')) {
+      throw invalidArgType('options.kwargs', 'of type object', o.kwargs);
+    }
+    this.#args = callArguments(o.args ?? [], o.kwargs);
+    this.#name = o.name === undefined || o.name === null ? `Process-${++counter}` : String(o.name);
+    if (o.daemon !== undefined && typeof o.daemon !== 'boolean') {
+      throw invalidArgType('options.daemon', 'of type boolean', o.daemon);
+    }
+    this.#daemon = o.daemon ?? false;
+  }
+
+  #checkClosed(): void {
+    if (this.#closed) throw new ValueError('process object is closed');
+  }
+
+  /** The process's name (readable after `close()`). */
+  get name(): string {
+    return this.#name;
+  }
+
+  set name(value: string) {
+    this.#name = String(value);
+  }
+
+  /** A daemon child is terminated when the parent exits. Settable only before `start()`. */
+  get daemon(): boolean {
+    return this.#daemon;
+  }
+
+  set daemon(value: boolean) {
+    if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
+    if (this.#child) throw new RuntimeError('process has already started');
+    this.#daemon = value;
+  }
+
+  /** The child's pid: `null` before `start()`, set when `start()` returns. */
+  get pid(): number | null {
+    this.#checkClosed();
+    return this.#child?.pid ?? null;
+  }
+
+  /** Python's `ident`: the same as `pid`. */
+  get ident(): number | null {
+    return this.pid;
+  }
+
+  /** `null` while running or before start; 0 on return, N on exit(N), 1 on an error, −signal. */
+  get exitcode(): number | null {
+    this.#checkClosed();
+    return this.#exitcode;
+  }
+
+  /** True from `start()` until the child has exited. */
+  isAlive(): boolean {
+    this.#checkClosed();
+    return this.#child !== undefined && this.#exitcode === null;
+  }
+
+  /**
+   * Starts the child. Arguments that cannot be cloned throw here, naming the function, before
+   * any process is created; a second call throws `RuntimeError('cannot start a process twice')`.
+   */
+  start(): void {
+    this.#checkClosed();
+    if (this.#child) throw new RuntimeError('cannot start a process twice');
+    const target = this.#target;
+    const fnName = target.kind === 'module' ? target.name : (kernelNameOf(target.fn) as string);
+    const { value: args } = encode(this.#args);
+    const base = { name: this.#name, daemon: this.#daemon, args };
+    const request: ProcessRequest =
+      target.kind === 'module'
+        ? { ...base, module: target.module, function: target.name }
+        : { ...base, kernel: kernelNameOf(target.fn) as KernelFunctionName };
+    try {
+      // The IPC channel's serializer; checked before forking so nothing starts for nothing.
+      serialize(request);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw Object.assign(
+        new TypeError(`the arguments of ${fnName} cannot be sent to a child process: ${reason}`, { cause: error }),
+        { code: 'ERR_SPINDLE_DATA_CLONE' },
+      );
+    }
+    const child = fork(ENTRY, [], {
+      env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' },
+      execArgv: process.execArgv,
+      serialization: 'advanced',
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child = child;
+    this.#exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#exitcode = signal ? -signalNumber(signal) : (code ?? 1);
+        daemonChildren.delete(child);
+        resolve();
+      });
+    });
+    child.on('error', () => {
+      // 'error' follows a failed spawn or kill; the 'exit' handler records the outcome.
+    });
+    child.send(request);
+    if (this.#daemon) {
+      installExitHook();
+      daemonChildren.add(child);
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+
+  /**
+   * Resolves once the child has exited, or after `timeout` seconds (then check `exitcode`).
+   * Rejects with `RuntimeError` before `start()`.
+   */
+  join(timeout?: number | null): Promise<void> {
+    let seconds: number | undefined;
+    try {
+      this.#checkClosed();
+      seconds = checkTimeout('timeout', timeout);
+      if (!this.#exited) throw new RuntimeError('can only join a started process');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const exited = this.#exited;
+    if (this.#exitcode !== null || seconds === undefined) return exited;
+    return new Promise<void>((resolve) => {
+      const delay = after(seconds, resolve);
+      void exited.then(() => {
+        delay.cancel();
+        resolve();
+      });
+    });
+  }
+
+  /** Sends SIGTERM (exitcode then −15). Harmless after exit or when called again. */
+  terminate(): void {
+    this.#signal('SIGTERM');
+  }
+
+  /** Sends SIGKILL (exitcode then −9). Harmless after exit or when called again. */
+  kill(): void {
+    this.#signal('SIGKILL');
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    this.#checkClosed();
+    if (!this.#child) throw new RuntimeError(`can only ${signal === 'SIGKILL' ? 'kill' : 'terminate'} a started process`);
+    if (this.#exitcode === null) this.#child.kill(signal);
+  }
+
+  /**
+   * Releases the process object's resources. `ValueError` while the child is running; afterwards
+   * every method and `pid`/`exitcode` throw `ValueError('process object is closed')`.
+   */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#child && this.#exitcode === null) {
+      throw new ValueError(
+        'Cannot close a process while it is still running. You should first call join() or terminate().',
+      );
+    }
+    this.#closed = true;
+    this.#child = undefined;
+  }
+
+  /** `<Process name='…' pid=… parent=… started daemon>`-like description. */
+  toString(): string {
+    if (this.#closed) return `<Process name='${this.#name}' closed>`;
+    const status = !this.#child ? 'initial' : this.#exitcode === null ? 'started' : `stopped exitcode=${this.#exitcode}`;
+    return `<Process name='${this.#name}' ${status}${this.#daemon ? ' daemon' : ''}>`;
+  }
+}
