@@ -16,6 +16,9 @@ export type { TargetFunction } from './targets.js';
 export { isMainProcess } from './main-process.js';
 export { Process } from './process.js';
 export type { ProcessOptions } from './process.js';
+export { Pool, ThreadPool } from './pool/pool.js';
+export type { PoolOptions } from './pool/pool.js';
+export { AsyncResult } from './pool/async-result.js';
 export type { BackendInfo, BackendMode, ConfigureOptions } from './backend/select.js';
 export type { BackendName } from './backend/types.js';
 export {

@@ -3,18 +3,19 @@
  * target's module afresh in its worker threads and child processes, as Python's spawn start
  * method does; the guard keeps the module's main program from running there again.
  */
-import { workerData } from 'node:worker_threads';
 
-/** Marks the `workerData` of spindle's own worker threads. */
-export const SPINDLE_WORKER = '__spindleWorker';
-/** Set in the environment of spindle's child processes. */
+/** Set in the environment of spindle's child processes (Process and Pool workers). */
 export const SPINDLE_CHILD_ENV = 'SPINDLE_CHILD';
 
-const inSpindleWorker =
-  typeof workerData === 'object' && workerData !== null && (workerData as Record<string, unknown>)[SPINDLE_WORKER] === true;
-const inSpindleChild = process.env[SPINDLE_CHILD_ENV] === '1';
+/** Set on `globalThis` by spindle's worker-thread entries before they import user modules. */
+const WORKER_FLAG = Symbol.for('spindle.worker');
+
+/** Marks this thread as one of spindle's workers (called first thing by each worker entry). */
+export function markSpindleWorker(): void {
+  (globalThis as Record<symbol, unknown>)[WORKER_FLAG] = true;
+}
 
 /** True in the user's program; false inside spindle's worker threads and child processes. */
 export function isMainProcess(): boolean {
-  return !inSpindleWorker && !inSpindleChild;
+  return (globalThis as Record<symbol, unknown>)[WORKER_FLAG] !== true && process.env[SPINDLE_CHILD_ENV] !== '1';
 }

@@ -5,7 +5,6 @@
  * for the next thread, so that one does not pay a full worker start.
  */
 import { Worker } from 'node:worker_threads';
-import { SPINDLE_WORKER } from './main-process.js';
 import { decode, encode } from './shared/codec.js';
 
 /** What the main thread sends a worker. */
@@ -31,7 +30,7 @@ const idle: Worker[] = [];
 const idleTimers = new Map<Worker, NodeJS.Timeout>();
 
 function spawnWorker(): Worker {
-  const worker = new Worker(entry, { workerData: { [SPINDLE_WORKER]: true } });
+  const worker = new Worker(entry);
   // A worker that exits or fails while idle must never be handed out again.
   worker.once('exit', () => forget(worker));
   return worker;

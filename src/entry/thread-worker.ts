@@ -5,9 +5,11 @@
  * one target at a time and is reused for the next.
  */
 import { parentPort } from 'node:worker_threads';
+import { markSpindleWorker } from '../main-process.js';
 import { decode, encode } from '../shared/codec.js';
 import type { WorkerRequest, WorkerResponse } from '../thread-workers.js';
 
+markSpindleWorker();
 const port = parentPort;
 if (!port) throw new Error('thread-worker.js must run as a worker thread');
 

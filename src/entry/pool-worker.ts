@@ -1,0 +1,62 @@
+/**
+ * Runs inside the workers of `Pool` (child processes) and `ThreadPool` (worker threads), under
+ * Tinypool: imports the target's module (once per worker; Node caches it), calls the export
+ * named like the target for every item of a chunk, in order, and reports the results — or the
+ * first error with its position, so ordered iteration can yield what came before it.
+ */
+import { markSpindleWorker } from '../main-process.js';
+import { decode, encode } from '../shared/codec.js';
+
+markSpindleWorker();
+
+/** One chunk of a pool call. */
+export interface ChunkTask {
+  module: string;
+  name: string;
+  /** Items (`star`: argument lists) to call the function with, as encoded by the codec. */
+  items: unknown;
+  star: boolean;
+  /** Trailing keyword object, for `apply`. */
+  kwargs?: Record<string, unknown> | undefined;
+}
+
+/** What a chunk produced. */
+export interface ChunkResult {
+  results: unknown;
+  /** The first failure: the items before `index` succeeded. */
+  failure?: { index: number; error: unknown };
+}
+
+const resolved = new Map<string, (...args: unknown[]) => unknown>();
+
+async function lookup(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
+  const key = `${module}#${name}`;
+  const cached = resolved.get(key);
+  if (cached) return cached;
+  const imported = (await import(module)) as Record<string, unknown>;
+  const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
+  if (typeof fn !== 'function') {
+    throw new TypeError(`${name} is not exported from ${module}: a pool target must be exported under its own name`);
+  }
+  resolved.set(key, fn as (...args: unknown[]) => unknown);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+/** Tinypool's handler: one chunk. */
+export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
+  const results: unknown[] = [];
+  let index = 0;
+  try {
+    const fn = await lookup(task.module, task.name);
+    const items = decode(task.items) as unknown[];
+    for (; index < items.length; index++) {
+      const item = items[index];
+      const args = task.star ? [...(item as unknown[])] : [item];
+      if (task.kwargs !== undefined) args.push(task.kwargs);
+      results.push(await fn(...args));
+    }
+    return { results: encode(results).value };
+  } catch (error) {
+    return { results: encode(results).value, failure: { index, error } };
+  }
+}

@@ -1,0 +1,75 @@
+/** Python's `multiprocessing.pool.AsyncResult`: the handle of work submitted to a pool. */
+import { after, checkTimeout } from '../clock.js';
+import { TimeoutError, ValueError } from '../errors.js';
+
+/**
+ * The eventual outcome of `applyAsync` (or `mapAsync`/`starmapAsync`). A failure is kept for
+ * `get()` and never surfaces as an unhandled rejection.
+ */
+export class AsyncResult<T> {
+  #settled = false;
+  #ok = false;
+  #value: T | undefined;
+  #error: unknown;
+  readonly #done: Promise<void>;
+
+  /** @internal */
+  constructor(work: Promise<T>) {
+    this.#done = work.then(
+      (value) => {
+        this.#settled = true;
+        this.#ok = true;
+        this.#value = value;
+      },
+      (error: unknown) => {
+        this.#settled = true;
+        this.#error = error;
+      },
+    );
+  }
+
+  /** Whether the work has finished (successfully or not). */
+  ready(): boolean {
+    return this.#settled;
+  }
+
+  /** Whether it finished without an error; `ValueError` while it is not ready. */
+  successful(): boolean {
+    if (!this.#settled) throw new ValueError(`${this} not ready`);
+    return this.#ok;
+  }
+
+  /** Resolves once the work has finished, or after `timeout` seconds. Never rejects for the work's error. */
+  wait(timeout?: number | null): Promise<void> {
+    let seconds: number | undefined;
+    try {
+      seconds = checkTimeout('timeout', timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#settled || seconds === undefined) return this.#done;
+    return new Promise<void>((resolve) => {
+      const delay = after(seconds, resolve);
+      void this.#done.then(() => {
+        delay.cancel();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * The result; rejects with the work's error, or with `TimeoutError` when it has not finished
+   * within `timeout` seconds.
+   */
+  async get(timeout?: number | null): Promise<T> {
+    await this.wait(timeout);
+    if (!this.#settled) throw new TimeoutError();
+    if (!this.#ok) throw this.#error;
+    return this.#value as T;
+  }
+
+  /** `<AsyncResult ready|pending>`. */
+  toString(): string {
+    return `<AsyncResult ${this.#settled ? 'ready' : 'pending'}>`;
+  }
+}
