@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
+use napi::bindgen_prelude::Object;
 use napi::bindgen_prelude::{Function, ToNapiValue};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
-use napi::bindgen_prelude::Object;
 use napi::{Env, Error, JsDeferred, Result, Status};
 use spindle_core::{Cancelled, Ctx, JobError, ProgressSink};
 

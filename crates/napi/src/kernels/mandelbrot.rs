@@ -56,7 +56,9 @@ pub fn mandelbrot<'env>(
     options: MandelbrotOptions,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-    #[napi(ts_arg_type = "((error: Error | null, value?: Uint32Array) => void) | undefined | null")]
+    #[napi(
+        ts_arg_type = "((error: Error | null, value?: Uint32Array) => void) | undefined | null"
+    )]
     on_settled: Option<Function<'env, (), ()>>,
 ) -> Result<Option<Object<'env>>> {
     let params = MandelbrotParams::try_from(options)?;

@@ -16,7 +16,9 @@ pub fn matmul<'env>(
     n: f64,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-    #[napi(ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null")]
+    #[napi(
+        ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null"
+    )]
     on_settled: Option<Function<'env, (), ()>>,
 ) -> Result<Option<Object<'env>>> {
     let n = uint("n", n, MAX_SAFE_INTEGER)?;

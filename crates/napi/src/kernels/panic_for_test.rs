@@ -13,7 +13,11 @@ pub fn panic_for_test<'env>(
     message: String,
     cancel: &CancelHandle,
 ) -> Result<Option<Object<'env>>> {
-    spawn(env, cancel, None, None, move |_ctx| -> std::result::Result<(), _> {
-        panic!("{message}")
-    })
+    spawn(
+        env,
+        cancel,
+        None,
+        None,
+        move |_ctx| -> std::result::Result<(), _> { panic!("{message}") },
+    )
 }

@@ -12,7 +12,9 @@ pub fn sort_float64<'env>(
     data: Float64Array,
     cancel: &CancelHandle,
     on_progress: Option<Function<f64, ()>>,
-    #[napi(ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null")]
+    #[napi(
+        ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null"
+    )]
     on_settled: Option<Function<'env, (), ()>>,
 ) -> Result<Option<Object<'env>>> {
     // Copied on the JS thread, for the reason given in `sha256`.
