@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -42,13 +42,15 @@ for (const [kind, Kind] of [
     for await (const v of p.imap(square, [1, 2, 3, 4])) ordered.push(v as number);
     t.deepEqual(ordered, [1, 4, 9, 16]);
     t.deepEqual(await p.map(sum, [[1, 2], [3]]), [3, 3]);
-    // The first item can only finish after the second has run: unordered iteration yields the
-    // second first, ordered iteration still yields the first first.
+    // The first item cannot finish until this test creates its file, which it does only after
+    // the second item arrived: unordered iteration yields the second first.
     const file = join(mkdtempSync(join(tmpdir(), 'spindle-pool-')), 'flag');
-    const steps = [{ wait: file }, { create: file }];
-    const byCompletion: string[] = [];
-    for await (const v of p.imapUnordered(rendezvous, steps)) byCompletion.push(v as string);
-    t.deepEqual(byCompletion, ['created', 'waited']);
+    const unordered = p.imapUnordered(rendezvous, [{ wait: file }, { echo: 'fast' }]);
+    t.deepEqual(await unordered.next(), { value: 'fast', done: false });
+    writeFileSync(file, 'go');
+    t.deepEqual(await unordered.next(), { value: 'waited', done: false });
+    t.true((await unordered.next()).done);
+    // Ordered iteration yields the first item first although the second finished long before.
     const second = join(mkdtempSync(join(tmpdir(), 'spindle-pool-')), 'flag');
     const inOrder: string[] = [];
     for await (const v of p.imap(rendezvous, [{ wait: second }, { create: second }])) inOrder.push(v as string);

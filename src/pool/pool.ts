@@ -241,11 +241,20 @@ abstract class BasePool {
   /** Results in the order they complete (in input order within a chunk). */
   imapUnordered<R = unknown>(func: PoolFunction, iterable: Iterable<unknown>, chunksize = 1): AsyncIterableIterator<R> {
     const chunks = this.#submit(func, iterable, false, chunksize);
+    // Completion order is recorded as chunks settle, not when the consumer gets round to asking
+    // (by then several may have settled, and a race would pick by input order).
+    const completed: ChunkOutcome[] = [];
+    let wake: (() => void) | undefined;
+    for (const chunk of chunks) {
+      void chunk.then((outcome) => {
+        completed.push(outcome);
+        wake?.();
+      });
+    }
     return (async function* () {
-      const pending = new Map(chunks.map((chunk, i) => [i, chunk.then((outcome) => ({ i, outcome }))]));
-      while (pending.size > 0) {
-        const { i, outcome } = await Promise.race(pending.values());
-        pending.delete(i);
+      for (let yielded = 0; yielded < chunks.length; yielded++) {
+        while (completed.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        const outcome = completed.shift() as ChunkOutcome;
         yield* outcome.results as R[];
         if (outcome.failure) throw outcome.failure.error;
       }
