@@ -1,5 +1,6 @@
 import test from 'ava';
-import { Event } from 'spindle';
+import { Event, Thread } from 'spindle';
+import { setEvent, waitForEvent } from './fixtures/sync-targets.mjs';
 
 test('an Event starts clear; set, isSet and clear behave as in Python', (t) => {
   const e = new Event();
@@ -40,4 +41,33 @@ test('wait checks its timeout', async (t) => {
   const e = new Event();
   await t.throwsAsync(e.wait('1' as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' });
   await t.throwsAsync(e.wait(Number.NaN), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' });
+});
+
+test('as in CPython, a set() then clear() still wakes the waiters that were waiting', async (t) => {
+  const e = new Event();
+  const waiting = e.wait(30);
+  e.set();
+  e.clear();
+  t.true(await waiting);
+  t.false(e.isSet());
+  t.is(String(e), '<Event unset>');
+});
+
+test('an Event passed to a worker thread is shared both ways', async (t) => {
+  const module = new URL('./fixtures/sync-targets.mjs', import.meta.url);
+  const toWorker = new Event();
+  const fromWorker = new Event();
+  const waiter = new Thread({ target: waitForEvent, args: [toWorker, 60], module });
+  waiter.start();
+  toWorker.set();
+  await waiter.join();
+  t.true(waiter.result as boolean);
+  const setter = new Thread({ target: setEvent, args: [fromWorker], module });
+  setter.start();
+  t.true(await fromWorker.wait(60));
+  await setter.join();
+  const timesOut = new Thread({ target: waitForEvent, args: [new Event(), 0.02], module });
+  timesOut.start();
+  await timesOut.join();
+  t.false(timesOut.result as boolean);
 });

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { kernels, Process, RuntimeError, ValueError } from 'spindle';
+import { kernels, Lock, Process, Queue, RuntimeError, ValueError } from 'spindle';
 import { runFixture } from './helpers/child.js';
-import { echoTypes, exitWith, hello, sleepForever, throws, writeAfter } from './fixtures/process-targets.mjs';
+import { echoTypes, exitWith, hello, produce, sleepForever, throws, writeAfter } from './fixtures/process-targets.mjs';
 
 const module = new URL('./fixtures/process-targets.mjs', import.meta.url);
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'spindle-process-'));
@@ -182,4 +182,26 @@ test('the child inherits the environment and cwd', async (t) => {
   const child = await runFixture('process-env.mjs', { SPINDLE_TEST_MARK: 'inherited' });
   t.is(child.code, 0, child.stderr);
   t.is(child.stdout.trim(), `inherited ${process.cwd()}`);
+});
+
+test('a Queue passed to a child process carries items back to the parent', async (t) => {
+  const queue = new Queue();
+  const p = new Process({ target: produce, args: [queue, 5], module });
+  p.start();
+  const got: { i: number; from: number }[] = [];
+  for (let item = await queue.get(); item !== null; item = await queue.get()) got.push(item as { i: number; from: number });
+  await p.join();
+  t.is(p.exitcode, 0);
+  t.deepEqual(
+    got.map((g) => g.i),
+    [0, 1, 2, 3, 4],
+  );
+  t.true(got.every((g) => g.from === p.pid));
+});
+
+test('shared-memory types cannot go to a child process: start() says so, naming the type', (t) => {
+  const p = new Process({ target: hello, args: [new Lock()], module });
+  const error = t.throws(() => p.start(), { instanceOf: TypeError });
+  t.regex(error?.message ?? '', /a Lock cannot be shared with a child process/);
+  t.is(p.pid, null);
 });

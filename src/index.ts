@@ -31,3 +31,13 @@ export {
   ValueError,
 } from './errors.js';
 export type { SpindleErrorCode } from './errors.js';
+export { Lock } from './sync/lock.js';
+export { RLock } from './sync/rlock.js';
+export { BoundedSemaphore, Semaphore } from './sync/semaphore.js';
+export { Barrier } from './sync/barrier.js';
+export { Condition } from './sync/condition.js';
+export { Value } from './sync/value.js';
+export type { ValueOptions, ValueTypecode } from './sync/value.js';
+export { Queue } from './sync/queue.js';
+export type { QueueOptions } from './sync/queue.js';
+export { QueueEmpty, QueueFull } from './sync/queue-errors.js';

@@ -13,6 +13,7 @@ import { RuntimeError, ValueError } from './errors.js';
 import { kernelNameOf, type KernelFunctionName } from './kernels.js';
 import { SPINDLE_CHILD_ENV } from './main-process.js';
 import { encode } from './shared/codec.js';
+import { attachChild } from './shared/process-link.js';
 import { callArguments, checkTarget, type Target, type TargetFunction } from './targets.js';
 import { checkOptions } from './validate.js';
 
@@ -164,7 +165,9 @@ export class Process {
     if (this.#child) throw new RuntimeError('cannot start a process twice');
     const target = this.#target;
     const fnName = target.kind === 'module' ? target.name : (kernelNameOf(target.fn) as string);
-    const { value: args } = encode(this.#args);
+    // Shared types travel by process rules: a Queue is served from here over the IPC channel;
+    // the others (shared memory cannot cross processes) throw a TypeError saying so.
+    const { value: args } = encode(this.#args, { via: 'process' });
     const base = { name: this.#name, daemon: this.#daemon, args };
     const request: ProcessRequest =
       target.kind === 'module'
@@ -187,6 +190,7 @@ export class Process {
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     this.#child = child;
+    attachChild(child);
     this.#exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         this.#exitcode = signal ? -signalNumber(signal) : (code ?? 1);

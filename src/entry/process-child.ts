@@ -8,6 +8,7 @@
 import { kernels } from '../kernels.js';
 import type { ProcessRequest } from '../process.js';
 import { decode } from '../shared/codec.js';
+import { attachParent } from '../shared/process-link.js';
 
 function fail(name: string, error: unknown): never {
   const trace = error instanceof Error ? (error.stack ?? String(error)) : String(error);
@@ -16,6 +17,8 @@ function fail(name: string, error: unknown): never {
 }
 
 process.once('message', (request: ProcessRequest) => {
+  // Before decoding: a Queue among the arguments talks to its home process over this channel.
+  attachParent(process);
   // A daemon child must not outlive its parent: when the parent is gone (even killed outright,
   // which runs no exit handler there), the IPC channel closes and the child ends too.
   if (request.daemon) process.once('disconnect', () => process.exit(1));

@@ -146,7 +146,9 @@ abstract class BasePool {
       const pool = this.#pool();
       const size = Math.max(1, chunksize);
       for (let start = 0; start < items.length; start += size) {
-        const { value, transfer } = encode(items.slice(start, start + size));
+        const { value, transfer } = encode(items.slice(start, start + size), {
+          via: this.#runtime === 'child_process' ? 'process' : 'thread',
+        });
         const task: ChunkTask = { module: target.module, name: target.name, items: value, star, kwargs };
         chunks.push(
           pool
