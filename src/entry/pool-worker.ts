@@ -4,10 +4,13 @@
  * named like the target for every item of a chunk, in order, and reports the results — or the
  * first error with its position, so ordered iteration can yield what came before it.
  */
+import { isMainThread } from 'node:worker_threads';
 import { markSpindleWorker } from '../main-process.js';
 import { decode, encode } from '../shared/codec.js';
 
 markSpindleWorker();
+// Child processes run their preloads themselves; worker threads (ThreadPool) do not.
+const preloaded = isMainThread ? Promise.resolve() : import('./parent-imports.js').then((m) => m.runParentImports());
 
 /** One chunk of a pool call. */
 export interface ChunkTask {
@@ -33,6 +36,7 @@ async function lookup(module: string, name: string): Promise<(...args: unknown[]
   const key = `${module}#${name}`;
   const cached = resolved.get(key);
   if (cached) return cached;
+  await preloaded;
   const imported = (await import(module)) as Record<string, unknown>;
   const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
   if (typeof fn !== 'function') {

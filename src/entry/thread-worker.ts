@@ -6,10 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { markSpindleWorker } from '../main-process.js';
+import { runParentImports } from './parent-imports.js';
 import { decode, encode } from '../shared/codec.js';
 import type { WorkerRequest, WorkerResponse } from '../thread-workers.js';
 
 markSpindleWorker();
+const preloaded = runParentImports();
 const port = parentPort;
 if (!port) throw new Error('thread-worker.js must run as a worker thread');
 
@@ -35,6 +37,7 @@ function post(message: WorkerResponse): void {
 port.on('message', async (request: WorkerRequest) => {
   const { module, name, args } = request;
   try {
+    await preloaded;
     const imported = (await import(module)) as Record<string, unknown>;
     const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
     if (typeof fn !== 'function') {
