@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.CancelHandle = nativeBinding.CancelHandle
 module.exports.__panicForTest = nativeBinding.__panicForTest
 module.exports.countPrimes = nativeBinding.countPrimes
+module.exports.ela = nativeBinding.ela
 module.exports.mandelbrot = nativeBinding.mandelbrot
 module.exports.matmul = nativeBinding.matmul
 module.exports.poolInfo = nativeBinding.poolInfo

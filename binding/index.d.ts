@@ -32,6 +32,32 @@ export declare function __panicForTest(message: string, cancel: CancelHandle): P
 /** Counts the primes below `limit` with a parallel segmented sieve. */
 export declare function countPrimes(limit: number, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
 
+/**
+ * Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with a message
+ * starting with `ERR_SPINDLE_INVALID_IMAGE: `.
+ */
+export declare function ela(jpeg: Uint8Array, options: ElaOptions, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: ElaResult) => void) | undefined | null): Promise<ElaResult> | null
+
+/** How `ela` re-encodes and scales (defaults applied by the TypeScript layer). */
+export interface ElaOptions {
+  /** JPEG quality of the re-encode, an integer in [1, 100]. */
+  quality: number
+  /** Multiplier of the differences in the map, in (0, 255]. */
+  scale: number
+}
+
+/** The Error Level Analysis of a JPEG (see `spindle_core::kernels::ela`). */
+export interface ElaResult {
+  /** The map: an 8-bit RGB, non-interlaced PNG. */
+  png: Uint8Array
+  width: number
+  height: number
+  /** The largest unscaled per-channel difference, 0 to 255. */
+  maxDifference: number
+  /** The mean unscaled per-channel difference over all channels of all pixels. */
+  meanDifference: number
+}
+
 /** Escape counts of the Mandelbrot set over a grid, row-major. */
 export declare function mandelbrot(options: MandelbrotOptions, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Uint32Array) => void) | undefined | null): Promise<Uint32Array> | null
 

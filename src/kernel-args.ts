@@ -39,6 +39,37 @@ export interface MandelbrotOptions {
 
 const U32_MAX = 2 ** 32 - 1;
 
+/** The most pixels an `ela` input may have: 2^26 (e.g. 8192 × 8192), read from its header. */
+export const MAX_ELA_PIXELS = 2 ** 26;
+
+/** The user's `ela` options. */
+export interface ElaOptions {
+  /** JPEG quality of the re-encode: an integer in [1, 100], IJG's scale (default 90). */
+  quality?: number;
+  /** What each difference is multiplied by in the map: a number in (0, 255] (default 15). */
+  scale?: number;
+}
+
+/** `ela` options with their defaults applied, as both backends receive them. */
+export interface ElaArgs {
+  quality: number;
+  scale: number;
+}
+
+/** What `ela` resolves to; see `kernels.ela` for the exact definitions. */
+export interface ElaResult {
+  /** The error-level map: a PNG, 8-bit RGB, not interlaced, `width` × `height`. */
+  png: Uint8Array;
+  /** The image's width in pixels. */
+  width: number;
+  /** The image's height in pixels. */
+  height: number;
+  /** The largest unscaled difference of any channel of any pixel, an integer in [0, 255]. */
+  maxDifference: number;
+  /** The mean unscaled difference over every channel (R, G, B) of every pixel. */
+  meanDifference: number;
+}
+
 /** Normalised arguments per kernel: exactly what each backend's implementation takes. */
 export interface KernelArgs {
   spin: [iterations: number];
@@ -47,6 +78,7 @@ export interface KernelArgs {
   mandelbrot: [options: MandelbrotArgs];
   matmul: [a: Float64Array, b: Float64Array, n: number];
   sortFloat64: [data: Float64Array];
+  ela: [jpeg: Uint8Array, options: ElaArgs];
 }
 
 /** Each kernel's result. */
@@ -57,6 +89,7 @@ export interface KernelResults {
   mandelbrot: Uint32Array;
   matmul: Float64Array;
   sortFloat64: Float64Array;
+  ela: ElaResult;
 }
 
 /** A kernel's name. */
@@ -114,4 +147,13 @@ export const normaliseArgs: { [K in KernelName]: (raw: readonly unknown[]) => Ke
   },
 
   sortFloat64: ([data]) => [checkFloat64Array('data', data)],
+
+  ela: ([jpeg, raw]) => {
+    if (!(jpeg instanceof Uint8Array)) throw invalidArgType('jpeg', 'an instance of Uint8Array', jpeg);
+    const o = checkOptions<ElaOptions>('options', raw);
+    const quality = checkInteger('options.quality', o.quality === undefined ? 90 : o.quality, 1, 100);
+    const scale = checkFinite('options.scale', o.scale === undefined ? 15 : o.scale);
+    if (!(scale > 0 && scale <= 255)) throw outOfRange('options.scale', '> 0 && <= 255', scale);
+    return [jpeg, { quality, scale }];
+  },
 };

@@ -7,6 +7,7 @@ import { MessageChannel, type Transferable } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import type { KernelTask } from '../entry/kernel-worker.js';
 import { CancelledError, SpindleError } from '../errors.js';
+import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import type { JobControl, KernelBackend } from './types.js';
 
@@ -85,6 +86,10 @@ const forWorker: {
   sortFloat64: ([data]) => {
     const copy = new Float64Array(data);
     return { args: [copy], transfer: [copy.buffer] };
+  },
+  ela: ([jpeg, options]) => {
+    const copy = new Uint8Array(jpeg);
+    return { args: [copy, options], transfer: [copy.buffer] };
   },
 };
 
@@ -171,6 +176,9 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     if (from.destroyed) return new CancelledError('the kernel was cancelled by shutdown()', { cause: error });
     // The caller has already rejected with an AbortError; this rejection goes nowhere.
     if (aborted) return error instanceof Error ? error : new Error(String(error));
+    // A twin's verdict on its input (thrown in the worker, where the class does not survive).
+    const invalidImage = invalidImageError(error);
+    if (invalidImage) return invalidImage;
     const cause = from.broken ?? error;
     const message = cause instanceof Error ? cause.message : String(cause);
     return new SpindleError(`a js kernel worker failed: ${message}`, 'ERR_SPINDLE_JS_WORKER', { cause });

@@ -1,5 +1,6 @@
 /** Kernels on spindle's own Rust thread pool, through the napi-rs binding. */
 import { CancelledError, SpindleError } from '../errors.js';
+import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import type { NativeBinding } from './native-binding.js';
 import type { JobControl, KernelBackend } from './types.js';
@@ -27,6 +28,7 @@ const calls: {
   mandelbrot: (b, [options], h, p, s) => b.mandelbrot(options, h, p, s),
   matmul: (b, [a, b2, n], h, p, s) => b.matmul(a, b2, n, h, p, s),
   sortFloat64: (b, [data], h, p, s) => b.sortFloat64(data, h, p, s),
+  ela: (b, [jpeg, options], h, p, s) => b.ela(jpeg, options, h, p, s),
 };
 
 /**
@@ -59,6 +61,8 @@ export function fromNative(error: unknown): Error {
   if (code === 'Cancelled') {
     return new CancelledError('the kernel was cancelled by shutdown()', { cause: error });
   }
+  const invalidImage = invalidImageError(error);
+  if (invalidImage) return invalidImage;
   const at = error.message.indexOf(PANIC_PREFIX);
   if (at >= 0) {
     return new SpindleError(error.message.slice(at + PANIC_PREFIX.length), 'ERR_SPINDLE_NATIVE_PANIC');

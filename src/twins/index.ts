@@ -5,6 +5,7 @@
  */
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import { countPrimes } from './count-primes.js';
+import { ela } from './ela.js';
 import { mandelbrot } from './mandelbrot.js';
 import { matmul } from './matmul.js';
 import type { Progress } from './progress.js';
@@ -13,7 +14,7 @@ import { sortFloat64 } from './sort-float64.js';
 import { spin } from './spin.js';
 
 export { noProgress, type Progress } from './progress.js';
-export { countPrimes, mandelbrot, matmul, sha256, sortFloat64, spin };
+export { countPrimes, ela, mandelbrot, matmul, sha256, sortFloat64, spin };
 
 /** Each kernel's twin, called with its normalised arguments. */
 export const twins: { [K in KernelName]: (args: KernelArgs[K], progress: Progress) => KernelResults[K] } = {
@@ -23,4 +24,5 @@ export const twins: { [K in KernelName]: (args: KernelArgs[K], progress: Progres
   mandelbrot: ([options], progress) => mandelbrot(options, progress),
   matmul: ([a, b, n], progress) => matmul(a, b, n, progress),
   sortFloat64: ([data], progress) => sortFloat64(data, progress),
+  ela: ([jpeg, options], progress) => ela(jpeg, options, progress),
 };

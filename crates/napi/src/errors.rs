@@ -8,6 +8,17 @@ use spindle_core::{JobError, PoolError};
 /// `src/native-errors.ts`.
 pub(crate) const PANIC_PREFIX: &str = "ERR_SPINDLE_NATIVE_PANIC: ";
 
+/// Prefix of a rejection because the input is not an image the kernel can decode. Keep in sync
+/// with `src/invalid-image.ts`.
+pub(crate) const INVALID_IMAGE_PREFIX: &str = "ERR_SPINDLE_INVALID_IMAGE: ";
+
+pub(crate) fn invalid_image(msg: impl std::fmt::Display) -> Error {
+    Error::new(
+        Status::GenericFailure,
+        format!("{INVALID_IMAGE_PREFIX}{msg}"),
+    )
+}
+
 pub(crate) fn job_error(err: JobError) -> Error {
     match err {
         // Status `Cancelled` becomes the JavaScript error's `code`.

@@ -13,7 +13,7 @@ use napi::bindgen_prelude::Object;
 use napi::bindgen_prelude::{Function, ToNapiValue};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::{Env, Error, JsDeferred, Result, Status};
-use spindle_core::{Cancelled, Ctx, JobError, ProgressSink};
+use spindle_core::{Cancelled, Ctx, ProgressSink};
 
 use crate::cancel_handle::CancelHandle;
 use crate::env_group::env_group;
@@ -36,6 +36,24 @@ pub(crate) fn spawn<'env, T, W>(
 where
     T: ToNapiValue + Send + 'static,
     W: FnOnce(&Ctx) -> std::result::Result<T, Cancelled> + Send + 'static,
+{
+    spawn_fallible(env, cancel, on_progress, on_settled, move |ctx| {
+        work(ctx).map(Ok)
+    })
+}
+
+/// [`spawn`] for work that can also fail on its input: `Ok(Err(error))` rejects with `error`
+/// (built on the pool thread, like the rejections of cancelled and panicked jobs).
+pub(crate) fn spawn_fallible<'env, T, W>(
+    env: &'env Env,
+    cancel: &CancelHandle,
+    on_progress: Option<Function<f64, ()>>,
+    on_settled: Option<Function<'env, (), ()>>,
+    work: W,
+) -> Result<Option<Object<'env>>>
+where
+    T: ToNapiValue + Send + 'static,
+    W: FnOnce(&Ctx) -> std::result::Result<Result<T>, Cancelled> + Send + 'static,
 {
     let group = env_group(env)?;
     let mut ctx = Ctx::new(cancel.token.clone());
@@ -63,7 +81,7 @@ where
                 // The queue is unbounded, so a non-blocking call is never dropped; `Closing`
                 // (the environment is gone) needs nothing from us.
                 let _: Status = tsfn.call(
-                    outcome.map_err(job_error),
+                    outcome.map_err(job_error).and_then(|value| value),
                     ThreadsafeFunctionCallMode::NonBlocking,
                 );
             })
@@ -73,7 +91,9 @@ where
     let (deferred, promise) = env.create_deferred()?;
     let settle = Settle(Some(deferred));
     RUNTIME
-        .submit(group, ctx, work, move |outcome| settle.settle(outcome))
+        .submit(group, ctx, work, move |outcome| {
+            settle.settle(outcome.map_err(job_error).and_then(|value| value))
+        })
         .map_err(pool_error)?;
     Ok(Some(promise))
 }
@@ -86,11 +106,11 @@ type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T>>;
 struct Settle<T: ToNapiValue + 'static>(Option<JsDeferred<T, Resolver<T>>>);
 
 impl<T: ToNapiValue + Send + 'static> Settle<T> {
-    fn settle(mut self, outcome: std::result::Result<T, JobError>) {
+    fn settle(mut self, outcome: Result<T>) {
         if let Some(deferred) = self.0.take() {
             match outcome {
                 Ok(value) => deferred.resolve(Box::new(move |_env| Ok(value))),
-                Err(err) => deferred.reject(job_error(err)),
+                Err(err) => deferred.reject(err),
             }
         }
     }

@@ -7,8 +7,12 @@
 //! makes every kernel return `Err(Cancelled)` before it does any work.
 //!
 //! Arguments are validated by the caller; each kernel documents its preconditions.
+//!
+//! A kernel whose input can be unusable in ways only it can see returns its own error type,
+//! with a `Cancelled` variant beside the others: [`ela`] returns [`ElaError`].
 
 mod count_primes;
+mod ela;
 mod mandelbrot;
 mod matmul;
 mod sha256;
@@ -19,6 +23,7 @@ mod spin;
 mod test_support;
 
 pub use count_primes::count_primes;
+pub use ela::{ela, Ela, ElaError, ElaParams, MAX_PIXELS as ELA_MAX_PIXELS};
 pub use mandelbrot::{mandelbrot, MandelbrotParams};
 pub use matmul::matmul;
 pub use sha256::sha256;

@@ -1,6 +1,7 @@
 //! One file per kernel: argument conversion and checks, then [`crate::job::spawn`].
 
 mod count_primes;
+mod ela;
 mod mandelbrot;
 mod matmul;
 mod panic_for_test;
