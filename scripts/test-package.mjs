@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run test:package`: proves the packaging end to end, as a user would meet it. Packs with
+// `npm run package`, then in empty temp directories, with no cargo or rustc on PATH:
+//   1. installs the main and the linux-x64-gnu tarballs: import() and require() work, the native
+//      backend is active, the kernels answer;
+//   2. installs the main tarball alone (--omit=optional): the js backend answers, and
+//      backend().reason says the platform package is missing;
+//   3. type-checks a consumer file that uses the whole public API against the installed .d.ts.
+// Ends with `N passed, N failed` and a non-zero exit on any failure.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkTarball } from './tarball-contents.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const main = join(root, 'dist-packages', `spindle-${version}.tgz`);
+const platform = join(root, 'dist-packages', `spindle-linux-x64-gnu-${version}.tgz`);
+
+/** PATH without any directory that holds cargo or rustc: the user has no Rust. */
+const pathWithoutRust = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => !['cargo', 'rustc'].some((tool) => {
+    try {
+      return statSync(join(dir, tool)).isFile();
+    } catch {
+      return false;
+    }
+  }))
+  .join(delimiter);
+const env = { ...process.env, PATH: pathWithoutRust, SPINDLE_BACKEND: '', SPINDLE_THREADS: '' };
+
+let passed = 0;
+let failed = 0;
+function check(name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(error?.stderr ?? '') || error?.message}`);
+  }
+}
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+function project(...tarballs) {
+  const dir = mkdtempSync(join(tmpdir(), 'spindle-consumer-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  const omit = tarballs.length === 1 ? ['--omit=optional'] : [];
+  sh('npm', ['install', '--no-audit', '--no-fund', ...omit, ...tarballs], dir);
+  return dir;
+}
+
+execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
+
+check('the main tarball holds only what users need', () => {
+  const stray = checkTarball(main);
+  if (stray.length) throw new Error(`stray files: ${stray.join(', ')}`);
+});
+
+check('no cargo or rustc is reachable in the consumer environment', () => {
+  for (const tool of ['cargo', 'rustc']) {
+    let found = true;
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { env, stdio: 'ignore' });
+    } catch {
+      found = false;
+    }
+    if (found) throw new Error(`${tool} is still on PATH`);
+  }
+});
+
+const native = project(main, platform);
+const ESM = `
+import { backend, kernels } from 'spindle';
+import { createHash } from 'node:crypto';
+const info = backend();
+const primes = await kernels.countPrimes(1e6);
+const digest = await kernels.sha256('abc');
+console.log(JSON.stringify({ info, primes, ok: digest === createHash('sha256').update('abc').digest('hex') }));
+`;
+check('with the platform package: import() works, native is active, kernels answer', () => {
+  writeFileSync(join(native, 'esm.mjs'), ESM);
+  const out = JSON.parse(sh(process.execPath, ['esm.mjs'], native));
+  if (out.info.active !== 'native') throw new Error(`active: ${out.info.active} (${out.info.reason})`);
+  if (out.primes !== 78498 || !out.ok) throw new Error(`wrong answers: ${JSON.stringify(out)}`);
+});
+check('with the platform package: require() works too', () => {
+  writeFileSync(
+    join(native, 'cjs.cjs'),
+    `const { backend, kernels } = require('spindle');
+     kernels.spin(1000).then((n) => console.log(JSON.stringify({ active: backend().active, n })));`,
+  );
+  const out = JSON.parse(sh(process.execPath, ['cjs.cjs'], native));
+  if (out.active !== 'native' || out.n !== 1000) throw new Error(JSON.stringify(out));
+});
+check('no .node file and no Rust sources were installed with the main package', () => {
+  const files = readdirSync(join(native, 'node_modules', 'spindle'), { recursive: true }).map(String);
+  const bad = files.filter((f) => f.endsWith('.node') || f.endsWith('.rs') || f.startsWith('crates'));
+  if (bad.length) throw new Error(bad.join(', '));
+});
+
+const fallback = project(main);
+check('main tarball alone: everything works on the js backend and reason names the missing package', () => {
+  writeFileSync(join(fallback, 'esm.mjs'), ESM);
+  const out = JSON.parse(sh(process.execPath, ['esm.mjs'], fallback));
+  if (out.info.active !== 'js') throw new Error(`active: ${out.info.active}`);
+  if (!String(out.info.reason).includes('spindle-linux-x64-gnu')) throw new Error(`reason: ${out.info.reason}`);
+  if (out.primes !== 78498 || !out.ok) throw new Error(`wrong answers: ${JSON.stringify(out)}`);
+});
+
+check('a consumer using the whole public API type-checks against the installed .d.ts (strict)', () => {
+  writeFileSync(join(native, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'], skipLibCheck: false },
+    files: ['consumer.ts'],
+  }));
+  writeFileSync(join(native, 'consumer.ts'), readFileSync(join(root, 'scripts', 'consumer.ts'), 'utf8'));
+  // The consumer needs @types/node (Node's globals) and TypeScript: ours, from the checkout.
+  sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--typeRoots', join(root, 'node_modules', '@types')], native);
+});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
