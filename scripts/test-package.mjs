@@ -6,7 +6,7 @@
 //   2. installs the main tarball alone (--omit=optional): the js backend answers, and
 //      backend().reason says the platform package is missing;
 //   3. type-checks a consumer file that uses the whole public API against the installed .d.ts.
-// Ends with `N passed, N failed` and a non-zero exit on any failure.
+// Ends with a summary line and a non-zero exit on any failure.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,5 +121,5 @@ check('a consumer using the whole public API type-checks against the installed .
   sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--typeRoots', join(root, 'node_modules', '@types')], native);
 });
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`package checks: ${passed} of ${passed + failed} passed`);
 process.exit(failed === 0 ? 0 : 1);
