@@ -4,12 +4,14 @@
 //! and stand out in the map.
 //!
 //! ELA only works when the re-encode behaves like the encoder that made the image, and the
-//! decoder like the one that reads it. Both codecs here are libjpeg-turbo's own (through the
-//! `turbojpeg` crate, built from the source it bundles), run at libjpeg's defaults: the
+//! decoder like the one that reads it. Both codecs here are libjpeg-turbo's C code, in the form
+//! of MozJPEG (a libjpeg-turbo fork; the `mozjpeg-sys` crate compiles the source it bundles with
+//! the `cc` crate, so building needs only a C compiler) with every MozJPEG extension switched
+//! off (see [`jpeg`]). They run at libjpeg's defaults, as TurboJPEG (and so Pillow) does: the
 //! accurate integer DCT and IDCT (`JDCT_ISLOW`), "fancy" (triangle-filter) chroma upsampling,
 //! the Annex K quantisation tables scaled by IJG's quality formula, 4:2:0 chroma subsampling
-//! (grayscale for grayscale sources), baseline Huffman coding. That is what Pillow, ImageMagick,
-//! GIMP and browsers run, so the map equals Pillow's
+//! (grayscale for grayscale sources), baseline Huffman coding with the standard tables. That is
+//! what Pillow, ImageMagick, GIMP and browsers run, so the map equals Pillow's
 //! `ImageChops.difference(im, Image.open(resaved))` after `im.save(resaved, 'JPEG', quality=q)`
 //! bit for bit — the Python seed's `ela`.
 //!
@@ -22,7 +24,6 @@
 use std::io::Write;
 
 use rayon::prelude::*;
-use turbojpeg::{Colorspace, Compressor, Decompressor, Image, PixelFormat, Subsamp};
 
 use crate::cancel::Cancelled;
 use crate::ctx::{Ctx, Steps};
@@ -34,7 +35,7 @@ pub const MAX_PIXELS: u64 = 1 << 26;
 
 /// The most scans a progressive JPEG may have: a legitimate one has about ten, and a crafted
 /// one with thousands makes the decoder redo the whole image for each (libjpeg-turbo's own
-/// tools use the same limit).
+/// tools and TurboJPEG's `TJFLAG_LIMITSCANS` use the same limit).
 pub const MAX_SCANS: u32 = 500;
 
 /// Rows of context a strip is encoded and decoded with, above and below the rows it keeps: one
@@ -42,7 +43,7 @@ pub const MAX_SCANS: u32 = 500;
 const MCU_ROWS: usize = 16;
 
 /// Pixels a strip keeps, about: with its context rows a strip is 20 to 40 ms of codec work
-/// here (libjpeg-turbo without SIMD), the longest stretch between two cancellation checks once
+/// here (libjpeg's C code, without SIMD), the longest stretch between two cancellation checks once
 /// the input is decoded.
 const STRIP_PIXELS: usize = 1 << 19;
 
@@ -102,8 +103,8 @@ pub enum ElaError {
     /// The context was cancelled before or while it ran.
     Cancelled,
     /// The bytes are not a JPEG this kernel can decode (not a JPEG at all, truncated or corrupt
-    /// — libjpeg's warnings count as errors —, CMYK, more than 8 bits per sample, larger than
-    /// [`MAX_PIXELS`], more than [`MAX_SCANS`] scans). The message says which.
+    /// — libjpeg's warnings count as errors —, CMYK, more than 8 bits per sample, lossless,
+    /// larger than [`MAX_PIXELS`], more than [`MAX_SCANS`] scans). The message says which.
     InvalidImage(String),
     /// Something failed that no input explains (the codec could not start, memory ran out).
     Internal(String),
@@ -173,7 +174,11 @@ fn ela_in_strips(
 
     let lut = scale_table(params.scale);
     let quality = params.quality.clamp(1, 100);
-    let subsamp = if gray { Subsamp::Gray } else { Subsamp::Sub2x2 };
+    let sampling = if gray {
+        jpeg::Sampling::Gray
+    } else {
+        jpeg::Sampling::S420
+    };
     let row_bytes = width * 3;
     let mut map = alloc(height * row_bytes)?;
     let stats = map
@@ -189,7 +194,7 @@ fn ela_in_strips(
                 first,
                 rows,
             };
-            let stats = strip.compare(quality, subsamp, &lut, out)?;
+            let stats = strip.compare(quality, sampling, &lut, out)?;
             steps.advance((rows * width) as u64 * STRIP_WEIGHT)?;
             Ok(stats)
         })
@@ -216,11 +221,8 @@ fn read_header(jpeg: &[u8]) -> Result<Header, ElaError> {
             "the input is empty (0 bytes)".into(),
         ));
     }
-    let mut decompressor = Decompressor::new().map_err(internal)?;
-    let header = decompressor
-        .read_header(jpeg)
-        .map_err(|e| ElaError::InvalidImage(codec_message(e)))?;
-    if matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK) {
+    let header = jpeg::read_header(jpeg).map_err(ElaError::InvalidImage)?;
+    if header.cmyk {
         return Err(ElaError::InvalidImage(
             "CMYK and YCCK JPEGs are not supported".into(),
         ));
@@ -240,7 +242,7 @@ fn read_header(jpeg: &[u8]) -> Result<Header, ElaError> {
     Ok(Header {
         width,
         height,
-        gray: header.colorspace == Colorspace::Gray,
+        gray: header.gray,
     })
 }
 
@@ -253,21 +255,8 @@ fn decode(
     height: usize,
     error: fn(String) -> ElaError,
 ) -> Result<Vec<u8>, ElaError> {
-    let mut decompressor = Decompressor::new().map_err(internal)?;
-    decompressor.set_scan_limit(MAX_SCANS).map_err(internal)?;
     let mut pixels = alloc(width * height * 3)?;
-    decompressor
-        .decompress(
-            jpeg,
-            Image {
-                pixels: pixels.as_mut_slice(),
-                width,
-                pitch: width * 3,
-                height,
-                format: PixelFormat::RGB,
-            },
-        )
-        .map_err(|e| error(codec_message(e)))?;
+    jpeg::decode_rgb(jpeg, width, height, &mut pixels).map_err(error)?;
     Ok(pixels)
 }
 
@@ -300,7 +289,7 @@ impl Strip<'_> {
     fn compare(
         &self,
         quality: u8,
-        subsamp: Subsamp,
+        sampling: jpeg::Sampling,
         lut: &[u8; 256],
         out: &mut [u8],
     ) -> Result<Stats, ElaError> {
@@ -309,20 +298,14 @@ impl Strip<'_> {
         let bottom = (self.first + self.rows + MCU_ROWS).min(self.height);
         let context = &self.original[top * row_bytes..bottom * row_bytes];
 
-        let mut compressor = Compressor::new().map_err(internal)?;
-        compressor
-            .set_quality(i32::from(quality))
-            .map_err(internal)?;
-        compressor.set_subsamp(subsamp).map_err(internal)?;
-        let resaved = compressor
-            .compress_to_owned(Image {
-                pixels: context,
-                width: self.width,
-                pitch: row_bytes,
-                height: bottom - top,
-                format: PixelFormat::RGB,
-            })
-            .map_err(|e| internal(format!("re-encoding failed: {}", codec_message(e))))?;
+        let image = jpeg::Image {
+            pixels: context,
+            width: self.width,
+            height: bottom - top,
+            format: jpeg::Format::Rgb,
+        };
+        let resaved = jpeg::encode(&image, quality, sampling, false)
+            .map_err(|msg| internal(format!("re-encoding failed: {msg}")))?;
         let resaved = decode(&resaved, self.width, bottom - top, |msg| {
             ElaError::Internal(format!("decoding the re-encoded strip failed: {msg}"))
         })?;
@@ -405,11 +388,563 @@ fn internal(e: impl std::fmt::Display) -> ElaError {
     ElaError::Internal(e.to_string())
 }
 
-/// libjpeg's own message, without the wrapper crate's prefix.
-fn codec_message(e: turbojpeg::Error) -> String {
-    match e {
-        turbojpeg::Error::TurboJpegError(msg) => msg,
-        other => other.to_string(),
+/// libjpeg, behind the three calls `ela` needs, each of which returns libjpeg's error message
+/// instead of exiting or unwinding.
+///
+/// The library is MozJPEG's build of libjpeg-turbo's C code (`mozjpeg-sys`, compiled with the
+/// `cc` crate; no CMake, no NASM, so no SIMD: the C code is what the SIMD code is checked
+/// against, and gives the same pixels). MozJPEG's encoder is set to its `JCP_FASTEST` profile
+/// before its defaults are set, which makes them libjpeg's and libjpeg-turbo's, and the
+/// MozJPEG-only settings are then switched off one by one all the same (trellis quantisation,
+/// its other quantisation tables, progressive scans and their optimisation, overshoot
+/// deringing, Huffman optimisation). What is left is what TurboJPEG's `tj3Compress8` and
+/// `tj3Decompress8` run, call for call: see [`encode`] and [`decode_rgb`].
+///
+/// A libjpeg error ends in its `error_exit` hook, which here unwinds (the C code is compiled
+/// with `-fexceptions`, and the hooks are `extern "C-unwind"`) with a private payload up to the
+/// call's [`catch`], which turns it back into the message; the codec's state is freed on the
+/// way by its owner's `Drop`. A warning (a corrupt or truncated stream, which libjpeg would
+/// patch up with gray) does the same: as in TurboJPEG, where any warning fails the call.
+mod jpeg {
+    use std::marker::PhantomData;
+    use std::mem;
+    use std::os::raw::{c_int, c_ulong, c_void};
+    use std::panic::{self, AssertUnwindSafe};
+    use std::ptr::{self, NonNull};
+
+    use mozjpeg_sys as ffi;
+
+    use super::MAX_SCANS;
+
+    /// The chroma subsampling of an encode.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(super) enum Sampling {
+        /// 4:2:0, YCbCr.
+        S420,
+        /// 4:4:4, YCbCr.
+        #[cfg(test)]
+        S444,
+        /// One component, luma only.
+        Gray,
+    }
+
+    /// The layout of the pixels given to [`encode`].
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(super) enum Format {
+        /// Three bytes a pixel: R, G, B.
+        Rgb,
+        /// Four bytes a pixel: C, M, Y, K (written as YCCK).
+        #[cfg(test)]
+        Cmyk,
+    }
+
+    impl Format {
+        fn components(self) -> usize {
+            match self {
+                Format::Rgb => 3,
+                #[cfg(test)]
+                Format::Cmyk => 4,
+            }
+        }
+    }
+
+    /// Pixels to encode: `height` rows of `width` pixels, packed.
+    #[derive(Clone, Copy, Debug)]
+    pub(super) struct Image<'a> {
+        pub pixels: &'a [u8],
+        pub width: usize,
+        pub height: usize,
+        pub format: Format,
+    }
+
+    /// What [`read_header`] reports.
+    #[derive(Clone, Copy, Debug)]
+    pub(super) struct Info {
+        pub width: usize,
+        pub height: usize,
+        /// One component, grayscale.
+        pub gray: bool,
+        /// CMYK or YCCK.
+        pub cmyk: bool,
+    }
+
+    /// The frame header of `jpeg` (libjpeg's `jpeg_read_header`, which also reads and checks
+    /// every table before the first scan).
+    pub(super) fn read_header(jpeg: &[u8]) -> Result<Info, String> {
+        catch(|| {
+            let mut d = Decompress::new(jpeg);
+            let c = d.cinfo();
+            Info {
+                width: c.image_width as usize,
+                height: c.image_height as usize,
+                gray: c.jpeg_color_space == ffi::JCS_GRAYSCALE,
+                cmyk: matches!(c.jpeg_color_space, ffi::JCS_CMYK | ffi::JCS_YCCK),
+            }
+        })
+    }
+
+    /// Decodes `jpeg`, which must be `width` × `height`, to RGB in `out` (`width × height × 3`
+    /// bytes), as `tj3Decompress8` does: the accurate integer IDCT, fancy upsampling, at most
+    /// [`MAX_SCANS`] scans.
+    pub(super) fn decode_rgb(
+        jpeg: &[u8],
+        width: usize,
+        height: usize,
+        out: &mut [u8],
+    ) -> Result<(), String> {
+        let row_bytes = width * 3;
+        assert_eq!(out.len(), row_bytes * height, "the output buffer's size");
+        catch(|| {
+            let mut d = Decompress::new(jpeg);
+            let c = d.cinfo();
+            if (c.image_width as usize, c.image_height as usize) != (width, height) {
+                raise(format!(
+                    "the image is {}×{} pixels, not the {width}×{height} expected",
+                    c.image_width, c.image_height
+                ));
+            }
+            c.out_color_space = ffi::JCS_EXT_RGB;
+            c.dct_method = ffi::J_DCT_METHOD::JDCT_ISLOW;
+            c.do_fancy_upsampling = 1;
+            c.scale_num = 1;
+            c.scale_denom = 1;
+            // SAFETY: `c` is a decompressor that has read its header.
+            unsafe { ffi::jpeg_start_decompress(c) };
+            if (
+                c.output_width as usize,
+                c.output_height as usize,
+                c.output_components,
+            ) != (width, height, 3)
+            {
+                raise("unexpected output dimensions".into());
+            }
+            let base = out.as_mut_ptr();
+            let mut rows: [*mut u8; 16] = [ptr::null_mut(); 16];
+            while (c.output_scanline as usize) < height {
+                let first = c.output_scanline as usize;
+                let n = (height - first).min(rows.len());
+                for (i, row) in rows[..n].iter_mut().enumerate() {
+                    // SAFETY: row `first + i` < `height` lies within `out`.
+                    *row = unsafe { base.add((first + i) * row_bytes) };
+                }
+                // SAFETY: the `n` row pointers each point to `width × 3` writable bytes of
+                // `out`, the width of an RGB output row.
+                let read = unsafe { ffi::jpeg_read_scanlines(c, rows.as_mut_ptr(), n as u32) };
+                if read == 0 {
+                    raise("the decoder returned no rows".into());
+                }
+            }
+            // Reads on to the EOI marker: a missing one is a warning, so an error here.
+            // SAFETY: every scanline has been read.
+            unsafe { ffi::jpeg_finish_decompress(c) };
+        })
+    }
+
+    /// `image` as a baseline (or, for tests, progressive) JPEG at `quality` (1 to 100), as
+    /// `tj3Compress8` makes it with `TJPARAM_QUALITY` and `TJPARAM_SUBSAMP` set and every other
+    /// parameter at its default.
+    pub(super) fn encode(
+        image: &Image<'_>,
+        quality: u8,
+        sampling: Sampling,
+        progressive: bool,
+    ) -> Result<Vec<u8>, String> {
+        let Image {
+            pixels,
+            width,
+            height,
+            format,
+        } = *image;
+        let row_bytes = width * format.components();
+        if width == 0 || height == 0 || pixels.len() < row_bytes * height {
+            return Err(format!(
+                "{} bytes are not a {width}×{height} image",
+                pixels.len()
+            ));
+        }
+        let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
+            return Err(format!("{width}×{height} is too large"));
+        };
+        catch(|| {
+            let mut e = Compress::new();
+            let c = e.cinfo();
+            c.image_width = w;
+            c.image_height = h;
+            c.input_components = format.components() as c_int;
+            c.in_color_space = match format {
+                Format::Rgb => ffi::JCS_EXT_RGB,
+                #[cfg(test)]
+                Format::Cmyk => ffi::JCS_CMYK,
+            };
+            // SAFETY (all the calls below): `c` is a compressor in its start state, as these
+            // calls require; each is given valid arguments.
+            unsafe {
+                // libjpeg's defaults instead of MozJPEG's: baseline, no trellis quantisation,
+                // the Annex K tables, no deringing, no Huffman optimisation. Must come first:
+                // `jpeg_set_defaults` reads it.
+                ffi::jpeg_c_set_int_param(c, ffi::JINT_COMPRESS_PROFILE, ffi::JCP_FASTEST as c_int);
+                ffi::jpeg_set_defaults(c);
+                // What JCP_FASTEST implies, made explicit: table 0 is Annex K, and
+                // `jpeg_set_quality` below scales the table this selects.
+                ffi::jpeg_c_set_int_param(c, ffi::JINT_BASE_QUANT_TBL_IDX, 0);
+                ffi::jpeg_c_set_int_param(c, ffi::JINT_DC_SCAN_OPT_MODE, 0);
+                for param in [
+                    ffi::JBOOLEAN_TRELLIS_QUANT,
+                    ffi::JBOOLEAN_TRELLIS_QUANT_DC,
+                    ffi::JBOOLEAN_TRELLIS_EOB_OPT,
+                    ffi::JBOOLEAN_TRELLIS_Q_OPT,
+                    ffi::JBOOLEAN_USE_SCANS_IN_TRELLIS,
+                    ffi::JBOOLEAN_OPTIMIZE_SCANS,
+                    ffi::JBOOLEAN_OVERSHOOT_DERINGING,
+                ] {
+                    ffi::jpeg_c_set_bool_param(c, param, 0);
+                }
+                // From here on, TurboJPEG's setCompDefaults().
+                ffi::jpeg_set_quality(c, c_int::from(quality.clamp(1, 100)), 1);
+                c.dct_method = ffi::J_DCT_METHOD::JDCT_ISLOW;
+                let space = match (format, sampling) {
+                    (_, Sampling::Gray) => ffi::JCS_GRAYSCALE,
+                    #[cfg(test)]
+                    (Format::Cmyk, _) => ffi::JCS_YCCK,
+                    _ => ffi::JCS_YCbCr,
+                };
+                ffi::jpeg_set_colorspace(c, space);
+                c.optimize_coding = 0;
+                if progressive {
+                    ffi::jpeg_simple_progression(c);
+                }
+                c.arith_code = 0;
+            }
+            let luma = match sampling {
+                Sampling::S420 => 2,
+                #[cfg(test)]
+                Sampling::S444 => 1,
+                Sampling::Gray => 1,
+            };
+            let components = c.num_components as usize;
+            // SAFETY: `jpeg_set_colorspace` has set up `num_components` entries of `comp_info`.
+            let comps = unsafe { std::slice::from_raw_parts_mut(c.comp_info, components) };
+            for (i, comp) in comps.iter_mut().enumerate() {
+                let f = if i == 0 || i == 3 { luma } else { 1 };
+                comp.h_samp_factor = f;
+                comp.v_samp_factor = f;
+            }
+            // SAFETY: the parameters are set; the destination manager is installed.
+            unsafe { ffi::jpeg_start_compress(c, 1) };
+            let base = pixels.as_ptr();
+            let mut rows: [*const u8; 16] = [ptr::null(); 16];
+            while (c.next_scanline as usize) < height {
+                let first = c.next_scanline as usize;
+                let n = (height - first).min(rows.len());
+                for (i, row) in rows[..n].iter_mut().enumerate() {
+                    // SAFETY: row `first + i` < `height` lies within `pixels`.
+                    *row = unsafe { base.add((first + i) * row_bytes) };
+                }
+                // SAFETY: the `n` row pointers each point to a full input row of `pixels`.
+                let written = unsafe { ffi::jpeg_write_scanlines(c, rows.as_ptr(), n as u32) };
+                if written == 0 {
+                    raise("the encoder took no rows".into());
+                }
+            }
+            // SAFETY: every scanline has been written.
+            unsafe { ffi::jpeg_finish_compress(c) };
+            e.take_output()
+        })
+    }
+
+    // ------------------------------------------------------------------- errors as unwinds
+
+    /// The payload a libjpeg error unwinds with, up to [`catch`].
+    struct Raised(String);
+
+    /// Unwinds to the enclosing [`catch`] with `message`, without the panic hook's report.
+    fn raise(message: String) -> ! {
+        panic::resume_unwind(Box::new(Raised(message)))
+    }
+
+    /// Runs `f`, turning a [`raise`] in it (libjpeg's errors and warnings included) into
+    /// `Err(message)`. Any other panic goes on unwinding.
+    fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+        match panic::catch_unwind(AssertUnwindSafe(f)) {
+            Ok(value) => Ok(value),
+            Err(payload) => match payload.downcast::<Raised>() {
+                Ok(raised) => Err(raised.0),
+                Err(other) => panic::resume_unwind(other),
+            },
+        }
+    }
+
+    /// The size of the buffer libjpeg's `format_message` writes (`JMSG_LENGTH_MAX`).
+    const MESSAGE_LEN: usize = 200;
+
+    /// libjpeg's text for its current message.
+    fn message(cinfo: &mut ffi::jpeg_common_struct) -> String {
+        let mut buffer = [0u8; MESSAGE_LEN];
+        // SAFETY: `err` is the error manager `jpeg_std_error` set up, whose `format_message`
+        // writes at most JMSG_LENGTH_MAX bytes, NUL included, to its second argument. The
+        // binding declares that argument as `&[u8; 80]`: the pointer is passed as it is.
+        unsafe {
+            if let Some(format) = (*cinfo.err).format_message {
+                let format = mem::transmute::<
+                    unsafe extern "C-unwind" fn(&mut ffi::jpeg_common_struct, &[u8; 80]),
+                    unsafe extern "C-unwind" fn(*mut ffi::jpeg_common_struct, *mut u8),
+                >(format);
+                format(cinfo, buffer.as_mut_ptr());
+            }
+        }
+        let len = buffer.iter().position(|&b| b == 0).unwrap_or(MESSAGE_LEN);
+        let text = String::from_utf8_lossy(&buffer[..len]).into_owned();
+        if text.is_empty() {
+            // SAFETY: as above.
+            format!("libjpeg error {}", unsafe { (*cinfo.err).msg_code })
+        } else {
+            text
+        }
+    }
+
+    /// libjpeg's fatal errors.
+    extern "C-unwind" fn error_exit(cinfo: &mut ffi::jpeg_common_struct) {
+        raise(message(cinfo))
+    }
+
+    /// libjpeg's warnings (level −1) fail the call, as in TurboJPEG; its trace messages
+    /// (levels 0 and up) are ignored.
+    extern "C-unwind" fn emit_message(cinfo: &mut ffi::jpeg_common_struct, level: c_int) {
+        if level < 0 {
+            raise(message(cinfo))
+        }
+    }
+
+    /// Nothing is ever printed.
+    extern "C-unwind" fn output_message(_cinfo: &mut ffi::jpeg_common_struct) {}
+
+    /// An error manager whose errors and warnings [`raise`].
+    fn error_mgr() -> ffi::jpeg_error_mgr {
+        // SAFETY: an all-zero `jpeg_error_mgr` (null pointers, no hooks) is valid, and
+        // `jpeg_std_error` only fills it in.
+        let mut err: ffi::jpeg_error_mgr = unsafe { mem::zeroed() };
+        // SAFETY: as above.
+        unsafe { ffi::jpeg_std_error(&mut err) };
+        err.error_exit = Some(error_exit);
+        err.emit_message = Some(emit_message);
+        err.output_message = Some(output_message);
+        err
+    }
+
+    // --------------------------------------------------------------------------- decoding
+
+    /// A decompressor and what it points to, in one allocation that libjpeg's pointers
+    /// (`err`, `progress`, `client_data`) point into.
+    #[repr(C)]
+    struct Decoder {
+        cinfo: ffi::jpeg_decompress_struct,
+        err: ffi::jpeg_error_mgr,
+        progress: ffi::jpeg_progress_mgr,
+    }
+
+    /// An owned [`Decoder`] reading `'a` bytes; dropping it frees everything libjpeg holds.
+    struct Decompress<'a> {
+        decoder: NonNull<Decoder>,
+        _input: PhantomData<&'a [u8]>,
+    }
+
+    impl<'a> Decompress<'a> {
+        /// A decompressor that has read the header of `jpeg` (raises on failure).
+        fn new(jpeg: &'a [u8]) -> Self {
+            let decoder = Box::new(Decoder {
+                // SAFETY: all-zero is the state `jpeg_CreateDecompress` expects to start
+                // from (and that `jpeg_destroy` accepts if creation fails).
+                cinfo: unsafe { mem::zeroed() },
+                err: error_mgr(),
+                progress: ffi::jpeg_progress_mgr {
+                    progress_monitor: Some(limit_scans),
+                    pass_counter: 0,
+                    pass_limit: 0,
+                    completed_passes: 0,
+                    total_passes: 0,
+                },
+            });
+            // From here on `Drop` frees it, whatever raises below.
+            let mut this = Decompress {
+                decoder: NonNull::from(Box::leak(decoder)),
+                _input: PhantomData,
+            };
+            let d = this.decoder.as_ptr();
+            // SAFETY: `d` is valid and stays put until `drop`; the struct size given is the
+            // binding's, which matches the library's (ABI 62).
+            unsafe {
+                (*d).cinfo.common.err = ptr::addr_of_mut!((*d).err);
+                (*d).cinfo.common.client_data = d.cast::<c_void>();
+                ffi::jpeg_create_decompress(ptr::addr_of_mut!((*d).cinfo));
+                // `jpeg_CreateDecompress` zeroes everything but `err` and `client_data`.
+                (*d).cinfo.common.progress = ptr::addr_of_mut!((*d).progress);
+            }
+            let c = this.cinfo();
+            let len = c_ulong::try_from(jpeg.len()).unwrap_or(c_ulong::MAX);
+            // SAFETY: `jpeg` outlives `this` ('a); libjpeg only reads it.
+            unsafe {
+                ffi::jpeg_mem_src(c, jpeg.as_ptr(), len);
+                ffi::jpeg_read_header(c, 1);
+            }
+            this
+        }
+
+        fn cinfo(&mut self) -> &mut ffi::jpeg_decompress_struct {
+            // SAFETY: the decoder is valid while `self` is, and only reached through `self`.
+            unsafe { &mut (*self.decoder.as_ptr()).cinfo }
+        }
+    }
+
+    impl Drop for Decompress<'_> {
+        fn drop(&mut self) {
+            // SAFETY: the decoder came from `Box::leak` and is freed only here, after libjpeg
+            // has released everything it allocated (safe in any state, even a failed create).
+            unsafe {
+                ffi::jpeg_destroy_decompress(self.cinfo());
+                drop(Box::from_raw(self.decoder.as_ptr()));
+            }
+        }
+    }
+
+    /// libjpeg's progress hook: refuses a scan past the [`MAX_SCANS`]th (as TurboJPEG's
+    /// `TJPARAM_SCANLIMIT` does, with its message).
+    extern "C-unwind" fn limit_scans(cinfo: &mut ffi::jpeg_common_struct) {
+        let decoder = cinfo.client_data.cast::<Decoder>();
+        // SAFETY: the hook is only installed on a `Decoder`'s `cinfo`, whose `client_data`
+        // points to that decoder; `input_scan_number` is outside the `common` part borrowed.
+        let scan = unsafe { (*decoder).cinfo.input_scan_number };
+        if i64::from(scan) > i64::from(MAX_SCANS) {
+            raise(format!(
+                "Progressive JPEG image has more than {MAX_SCANS} scans"
+            ));
+        }
+    }
+
+    // --------------------------------------------------------------------------- encoding
+
+    /// A compressor and what it points to, in one allocation, as for [`Decoder`]; the
+    /// destination manager writes into `output`.
+    #[repr(C)]
+    struct Encoder {
+        cinfo: ffi::jpeg_compress_struct,
+        err: ffi::jpeg_error_mgr,
+        dest: ffi::jpeg_destination_mgr,
+        output: Vec<u8>,
+    }
+
+    /// An owned [`Encoder`]; dropping it frees everything libjpeg holds.
+    struct Compress {
+        encoder: NonNull<Encoder>,
+    }
+
+    impl Compress {
+        /// A compressor in its start state (raises on failure).
+        fn new() -> Self {
+            let encoder = Box::new(Encoder {
+                // SAFETY: as for `Decoder`.
+                cinfo: unsafe { mem::zeroed() },
+                err: error_mgr(),
+                dest: ffi::jpeg_destination_mgr {
+                    next_output_byte: ptr::null_mut(),
+                    free_in_buffer: 0,
+                    init_destination: Some(init_destination),
+                    empty_output_buffer: Some(empty_output_buffer),
+                    term_destination: Some(term_destination),
+                },
+                output: Vec::new(),
+            });
+            let this = Compress {
+                encoder: NonNull::from(Box::leak(encoder)),
+            };
+            let e = this.encoder.as_ptr();
+            // SAFETY: as for `Decompress::new`.
+            unsafe {
+                (*e).cinfo.common.err = ptr::addr_of_mut!((*e).err);
+                (*e).cinfo.common.client_data = e.cast::<c_void>();
+                ffi::jpeg_create_compress(ptr::addr_of_mut!((*e).cinfo));
+                (*e).cinfo.dest = ptr::addr_of_mut!((*e).dest);
+            }
+            this
+        }
+
+        fn cinfo(&mut self) -> &mut ffi::jpeg_compress_struct {
+            // SAFETY: as for `Decompress::cinfo`.
+            unsafe { &mut (*self.encoder.as_ptr()).cinfo }
+        }
+
+        /// The JPEG written, once `jpeg_finish_compress` has returned.
+        fn take_output(&mut self) -> Vec<u8> {
+            // SAFETY: as for `Decompress::cinfo`.
+            unsafe { mem::take(&mut (*self.encoder.as_ptr()).output) }
+        }
+    }
+
+    impl Drop for Compress {
+        fn drop(&mut self) {
+            // SAFETY: as for `Decompress`.
+            unsafe {
+                ffi::jpeg_destroy_compress(self.cinfo());
+                drop(Box::from_raw(self.encoder.as_ptr()));
+            }
+        }
+    }
+
+    /// The [`Encoder`] a compressor's hook is called for.
+    fn encoder_of(cinfo: &mut ffi::jpeg_compress_struct) -> *mut Encoder {
+        cinfo.common.client_data.cast::<Encoder>()
+    }
+
+    /// Hands libjpeg the spare capacity of the output (growing it first).
+    ///
+    /// # Safety
+    /// `e` is a live [`Encoder`], and `e.output`'s length covers every byte written.
+    unsafe fn offer_space(e: *mut Encoder) {
+        // SAFETY: per the contract; `output` and `dest` lie outside the `cinfo` that the
+        // calling hook borrows.
+        unsafe {
+            let output = &mut (*e).output;
+            let more = output.len().max(1 << 16);
+            if output.try_reserve(more).is_err() {
+                raise(format!(
+                    "out of memory growing the JPEG past {} bytes",
+                    output.len()
+                ));
+            }
+            (*e).dest.next_output_byte = output.as_mut_ptr().add(output.len());
+            (*e).dest.free_in_buffer = output.capacity() - output.len();
+        }
+    }
+
+    extern "C-unwind" fn init_destination(cinfo: &mut ffi::jpeg_compress_struct) {
+        let e = encoder_of(cinfo);
+        // SAFETY: the hooks are only installed on an `Encoder`'s `cinfo`; the output is empty.
+        unsafe {
+            (*e).output.clear();
+            offer_space(e);
+        }
+    }
+
+    extern "C-unwind" fn empty_output_buffer(
+        cinfo: &mut ffi::jpeg_compress_struct,
+    ) -> ffi::boolean {
+        let e = encoder_of(cinfo);
+        // SAFETY: libjpeg calls this once it has filled all the space last offered, which
+        // was the output's whole spare capacity.
+        unsafe {
+            let output = &mut (*e).output;
+            output.set_len(output.capacity());
+            offer_space(e);
+        }
+        1
+    }
+
+    extern "C-unwind" fn term_destination(cinfo: &mut ffi::jpeg_compress_struct) {
+        let e = encoder_of(cinfo);
+        // SAFETY: libjpeg has written all but `free_in_buffer` bytes of the space offered.
+        unsafe {
+            let output = &mut (*e).output;
+            output.set_len(output.capacity() - (*e).dest.free_in_buffer);
+        }
     }
 }
 

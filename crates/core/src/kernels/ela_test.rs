@@ -1,3 +1,4 @@
+use super::jpeg::Sampling;
 use super::*;
 use crate::kernels::test_support::{cancelled_ctx, check_cancel_midway, check_progress, in_pool};
 use sha2::{Digest, Sha256};
@@ -68,56 +69,47 @@ pub(super) fn photo(width: usize, height: usize, seed: u64) -> Vec<u8> {
     out
 }
 
-/// `rgb` saved as a JPEG by libjpeg-turbo, as Pillow's `save(…, quality=q)` does.
+/// `rgb` saved as a JPEG by libjpeg, as Pillow's `save(…, quality=q)` does.
 pub(super) fn jpeg(
     rgb: &[u8],
     width: usize,
     height: usize,
-    quality: i32,
-    subsamp: Subsamp,
+    quality: u8,
+    sampling: Sampling,
 ) -> Vec<u8> {
-    let mut compressor = Compressor::new().expect("compressor");
-    compressor.set_quality(quality).expect("quality");
-    compressor.set_subsamp(subsamp).expect("subsampling");
-    compressor
-        .compress_to_vec(Image {
-            pixels: rgb,
-            width,
-            pitch: width * 3,
-            height,
-            format: PixelFormat::RGB,
-        })
-        .expect("compress")
+    let image = jpeg::Image {
+        pixels: rgb,
+        width,
+        height,
+        format: jpeg::Format::Rgb,
+    };
+    jpeg::encode(&image, quality, sampling, false).expect("compress")
+}
+
+/// `jpeg_bytes` decoded to RGB, with its width and height.
+fn decoded_image(jpeg_bytes: &[u8]) -> (Vec<u8>, usize, usize) {
+    let info = jpeg::read_header(jpeg_bytes).expect("header");
+    let mut rgb = vec![0; info.width * info.height * 3];
+    jpeg::decode_rgb(jpeg_bytes, info.width, info.height, &mut rgb).expect("decode");
+    (rgb, info.width, info.height)
 }
 
 fn decoded(jpeg_bytes: &[u8]) -> Vec<u8> {
-    turbojpeg::decompress(jpeg_bytes, PixelFormat::RGB)
-        .expect("decode")
-        .pixels
+    decoded_image(jpeg_bytes).0
 }
 
 /// ELA the plain way: decode, re-encode the whole image at once, decode, subtract.
-fn reference(jpeg_bytes: &[u8], quality: i32) -> (Vec<u8>, usize, usize) {
-    let image = turbojpeg::decompress(jpeg_bytes, PixelFormat::RGB).expect("decode");
-    let gray = turbojpeg::read_header(jpeg_bytes)
-        .expect("header")
-        .colorspace
-        == Colorspace::Gray;
-    let subsamp = if gray { Subsamp::Gray } else { Subsamp::Sub2x2 };
-    let resaved = decoded(&jpeg(
-        &image.pixels,
-        image.width,
-        image.height,
-        quality,
-        subsamp,
-    ));
-    let diff = image
-        .pixels
+fn reference(jpeg_bytes: &[u8], quality: u8) -> (Vec<u8>, usize, usize) {
+    let (pixels, width, height) = decoded_image(jpeg_bytes);
+    let gray = jpeg::read_header(jpeg_bytes).expect("header").gray;
+    let sampling = if gray { Sampling::Gray } else { Sampling::S420 };
+    let resaved = decoded(&jpeg(&pixels, width, height, quality, sampling));
+    let diff = pixels
         .iter()
         .zip(&resaved)
         .map(|(a, b)| a.abs_diff(*b))
         .collect();
-    (diff, image.width, image.height)
+    (diff, width, height)
 }
 
 fn run(jpeg_bytes: &[u8], quality: u8, scale: f64) -> Result<Ela, ElaError> {
@@ -158,7 +150,7 @@ fn hex_sha256(bytes: &[u8]) -> String {
 fn a_flat_gray_image_has_no_error_level() {
     // Mid-gray is exactly representable: every coefficient but DC is 0, and DC is 0 too.
     let (w, h) = (24, 20);
-    let jpeg_bytes = jpeg(&vec![128; w * h * 3], w, h, 90, Subsamp::Sub2x2);
+    let jpeg_bytes = jpeg(&vec![128; w * h * 3], w, h, 90, Sampling::S420);
     let out = run_ok(&jpeg_bytes, 90, 15.0);
     assert_eq!((out.width, out.height), (24, 20));
     assert_eq!(out.max_difference, 0);
@@ -170,7 +162,7 @@ fn a_flat_gray_image_has_no_error_level() {
 #[test]
 fn the_png_is_8_bit_rgb_not_interlaced() {
     let (w, h) = (37, 23);
-    let out = run_ok(&jpeg(&photo(w, h, 7), w, h, 80, Subsamp::Sub2x2), 90, 15.0);
+    let out = run_ok(&jpeg(&photo(w, h, 7), w, h, 80, Sampling::S420), 90, 15.0);
     assert_eq!(&out.png[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR comes first: length 13, then width, height, bit depth, colour type, compression,
     // filter, interlace.
@@ -200,9 +192,9 @@ fn strips_give_exactly_the_whole_image_result() {
     ];
     for (w, h) in sizes {
         for (quality, subsamp) in [
-            (75, Subsamp::Sub2x2),
-            (90, Subsamp::None),
-            (50, Subsamp::Gray),
+            (75, Sampling::S420),
+            (90, Sampling::S444),
+            (50, Sampling::Gray),
         ] {
             let input = jpeg(&photo(w, h, (w * h) as u64), w, h, quality, subsamp);
             let (expected, _, _) = reference(&input, 90);
@@ -227,7 +219,7 @@ fn strips_give_exactly_the_whole_image_result() {
 #[test]
 fn the_same_under_any_pool_size() {
     let (w, h) = (320, 700);
-    let input = jpeg(&photo(w, h, 3), w, h, 85, Subsamp::Sub2x2);
+    let input = jpeg(&photo(w, h, 3), w, h, 85, Sampling::S420);
     let header = read_header(&input).expect("header");
     let params = ElaParams {
         quality: 75,
@@ -245,7 +237,7 @@ fn the_same_under_any_pool_size() {
 #[test]
 fn scaling_multiplies_rounds_and_clamps() {
     let (w, h) = (64, 48);
-    let input = jpeg(&photo(w, h, 11), w, h, 95, Subsamp::Sub2x2);
+    let input = jpeg(&photo(w, h, 11), w, h, 95, Sampling::S420);
     let (raw, _, _) = reference(&input, 30);
     assert!(
         raw.iter().any(|&d| d > 17),
@@ -272,7 +264,7 @@ fn scaling_multiplies_rounds_and_clamps() {
 #[test]
 fn grayscale_images_are_resaved_as_grayscale() {
     let (w, h) = (50, 40);
-    let input = jpeg(&photo(w, h, 5), w, h, 70, Subsamp::Gray);
+    let input = jpeg(&photo(w, h, 5), w, h, 70, Sampling::Gray);
     let out = run_ok(&input, 90, 1.0);
     let (_, map) = png_samples(&out.png);
     assert!(map.chunks(3).all(|p| p[0] == p[1] && p[1] == p[2]));
@@ -282,25 +274,17 @@ fn grayscale_images_are_resaved_as_grayscale() {
 #[test]
 fn progressive_jpegs_are_analysed_too() {
     let (w, h) = (120, 90);
-    let mut compressor = Compressor::new().expect("compressor");
-    compressor.set_quality(85).expect("quality");
-    compressor
-        .set_subsamp(Subsamp::Sub2x2)
-        .expect("subsampling");
-    compressor.set_progressive(true).expect("progressive");
-    let input = compressor
-        .compress_to_vec(Image {
-            pixels: photo(w, h, 4).as_slice(),
-            width: w,
-            pitch: w * 3,
-            height: h,
-            format: PixelFormat::RGB,
-        })
-        .expect("compress");
+    let pixels = photo(w, h, 4);
+    let image = jpeg::Image {
+        pixels: &pixels,
+        width: w,
+        height: h,
+        format: jpeg::Format::Rgb,
+    };
+    let input = jpeg::encode(&image, 85, Sampling::S420, true).expect("compress");
     assert!(
-        turbojpeg::read_header(&input)
-            .expect("header")
-            .is_progressive
+        input.windows(2).any(|m| m == [0xFF, 0xC2]),
+        "a progressive JPEG has SOF2"
     );
     let (_, map) = png_samples(&run_ok(&input, 90, 1.0).png);
     assert!(map == reference(&input, 90).0);
@@ -309,7 +293,7 @@ fn progressive_jpegs_are_analysed_too() {
 #[test]
 fn quality_is_clamped_to_1_through_100() {
     let (w, h) = (40, 30);
-    let input = jpeg(&photo(w, h, 9), w, h, 80, Subsamp::Sub2x2);
+    let input = jpeg(&photo(w, h, 9), w, h, 80, Sampling::S420);
     assert_eq!(run(&input, 0, 1.0), run(&input, 1, 1.0));
     assert_eq!(run(&input, 255, 1.0), run(&input, 100, 1.0));
 }
@@ -326,7 +310,7 @@ fn invalid(bytes: &[u8]) -> String {
 #[test]
 fn refuses_what_is_not_a_decodable_jpeg() {
     let (w, h) = (64, 64);
-    let good = jpeg(&photo(w, h, 1), w, h, 90, Subsamp::Sub2x2);
+    let good = jpeg(&photo(w, h, 1), w, h, 90, Sampling::S420);
     let png_bytes = run_ok(&good, 90, 15.0).png;
     assert_eq!(invalid(b""), "the input is empty (0 bytes)");
     assert!(!invalid(b"not a jpeg at all").is_empty());
@@ -363,7 +347,7 @@ fn claiming(good: &[u8], width: u16, height: u16) -> Vec<u8> {
 
 #[test]
 fn huge_dimensions_are_refused_from_the_header() {
-    let good = jpeg(&photo(16, 16, 2), 16, 16, 90, Subsamp::Sub2x2);
+    let good = jpeg(&photo(16, 16, 2), 16, 16, 90, Sampling::S420);
     // Decoding these would need 12.9 GB or 192 MB of pixels: the header is enough to refuse.
     let msg = invalid(&claiming(&good, 65500, 65500));
     assert!(
@@ -380,18 +364,14 @@ fn huge_dimensions_are_refused_from_the_header() {
 #[test]
 fn refuses_cmyk() {
     let (w, h) = (16, 16);
-    let mut compressor = Compressor::new().expect("compressor");
-    compressor.set_quality(90).expect("quality");
-    compressor.set_subsamp(Subsamp::None).expect("subsampling");
-    let cmyk = compressor
-        .compress_to_vec(Image {
-            pixels: vec![100u8; w * h * 4].as_slice(),
-            width: w,
-            pitch: w * 4,
-            height: h,
-            format: PixelFormat::CMYK,
-        })
-        .expect("compress");
+    let pixels = vec![100u8; w * h * 4];
+    let image = jpeg::Image {
+        pixels: &pixels,
+        width: w,
+        height: h,
+        format: jpeg::Format::Cmyk,
+    };
+    let cmyk = jpeg::encode(&image, 90, Sampling::S444, false).expect("compress");
     assert!(invalid(&cmyk).contains("CMYK"));
 }
 
@@ -399,7 +379,7 @@ fn refuses_cmyk() {
 
 fn sized_input(scale: u64) -> Vec<u8> {
     let side = (384.0 * (scale as f64).sqrt()) as usize;
-    jpeg(&photo(side, side, scale), side, side, 85, Subsamp::Sub2x2)
+    jpeg(&photo(side, side, scale), side, side, 85, Sampling::S420)
 }
 
 fn as_cancel(result: Result<Ela, ElaError>) -> Result<(), Cancelled> {
@@ -441,11 +421,11 @@ pub(super) const SPLICE_SIZE: (usize, usize) = (512, 384);
 /// The pasted rectangle: x, y, width, height.
 pub(super) const SPLICE_PATCH: (usize, usize, usize, usize) = (197, 101, 128, 96);
 /// The quality the edited image was saved at.
-pub(super) const SPLICE_RESAVE: i32 = 95;
+pub(super) const SPLICE_RESAVE: u8 = 95;
 
-pub(super) fn spliced(resave: i32) -> Vec<u8> {
+pub(super) fn spliced(resave: u8) -> Vec<u8> {
     let (w, h) = SPLICE_SIZE;
-    let original = jpeg(&photo(w, h, 1), w, h, 75, Subsamp::Sub2x2);
+    let original = jpeg(&photo(w, h, 1), w, h, 75, Sampling::S420);
     let mut edited = decoded(&original);
     let other = photo(w, h, 2);
     let (px, py, pw, ph) = SPLICE_PATCH;
@@ -453,7 +433,7 @@ pub(super) fn spliced(resave: i32) -> Vec<u8> {
         let row = (y * w + px) * 3..(y * w + px + pw) * 3;
         edited[row.clone()].copy_from_slice(&other[row]);
     }
-    jpeg(&edited, w, h, resave, Subsamp::Sub2x2)
+    jpeg(&edited, w, h, resave, Sampling::S420)
 }
 
 /// Mean error level inside the patch over the mean outside, from an unscaled map.
