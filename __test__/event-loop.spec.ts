@@ -45,3 +45,24 @@ test('kernels on different threads run at the same time', async (t) => {
   controller.abort();
   t.deepEqual(progressed, [true, true]);
 });
+
+test("libuv's threadpool stays free for fs, dns and crypto while kernels run", async (t) => {
+  // Four kernels would occupy all four libuv threads if kernels ran there (as napi's AsyncTask
+  // does); on spindle's own pool, fs and crypto calls complete while all four still run.
+  const { stat } = await import('node:fs/promises');
+  const { pbkdf2 } = await import('node:crypto');
+  const { promisify } = await import('node:util');
+  const controller = new AbortController();
+  let settled = 0;
+  const running = Array.from({ length: 4 }, () =>
+    kernels.spin(2 ** 52, { signal: controller.signal }).finally(() => settled++),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const info = await stat('.');
+  const key = await promisify(pbkdf2)('secret', 'salt', 1000, 32, 'sha256');
+  t.true(info.isDirectory());
+  t.is(key.toString('hex'), (await import('node:crypto')).pbkdf2Sync('secret', 'salt', 1000, 32, 'sha256').toString('hex'));
+  t.is(settled, 0, 'every kernel was still running');
+  controller.abort();
+  for (const p of running) await t.throwsAsync(p, { name: 'AbortError' });
+});

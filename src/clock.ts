@@ -51,6 +51,22 @@ export function after(seconds: number, done: () => void, { ref = true }: { ref?:
   };
 }
 
+/**
+ * Resolves once `done` has resolved, or after `seconds` (`undefined`: no limit), whichever comes
+ * first: the shape of every `join(timeout)` and `wait(timeout)` that resolves on timeout too.
+ * `done` must never reject.
+ */
+export function within(done: Promise<void>, seconds: number | undefined): Promise<void> {
+  if (seconds === undefined) return done;
+  return new Promise<void>((resolve) => {
+    const delay = after(seconds, resolve);
+    void done.then(() => {
+      delay.cancel();
+      resolve();
+    });
+  });
+}
+
 /** Resolves after `seconds` (keeping the process alive meanwhile, as Python's `time.sleep`). */
 export function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => {

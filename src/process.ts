@@ -8,7 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { constants } from 'node:os';
 import { serialize } from 'node:v8';
 import { invalidArgType } from './arg-errors.js';
-import { after, checkTimeout } from './clock.js';
+import { checkTimeout, within } from './clock.js';
 import { RuntimeError, ValueError } from './errors.js';
 import { kernelNameOf, type KernelFunctionName } from './kernels.js';
 import { SPINDLE_CHILD_ENV } from './main-process.js';
@@ -223,15 +223,7 @@ export class Process {
     } catch (error) {
       return Promise.reject(error);
     }
-    const exited = this.#exited;
-    if (this.#exitcode !== null || seconds === undefined) return exited;
-    return new Promise<void>((resolve) => {
-      const delay = after(seconds, resolve);
-      void exited.then(() => {
-        delay.cancel();
-        resolve();
-      });
-    });
+    return within(this.#exited, this.#exitcode === null ? seconds : undefined);
   }
 
   /** Sends SIGTERM (exitcode then −15). Harmless after exit or when called again. */

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { invalidArgType } from './arg-errors.js';
-import { after, checkTimeout } from './clock.js';
+import { checkTimeout, within } from './clock.js';
 import { RuntimeError } from './errors.js';
 import { holdProcess } from './keep-alive.js';
 import { callArguments, checkTarget, invoke, type Target, type TargetFunction } from './targets.js';
@@ -197,15 +197,7 @@ export class Thread {
     } catch (error) {
       return Promise.reject(error);
     }
-    const done = this.#done;
-    if (this.#finished || seconds === undefined) return done;
-    return new Promise<void>((resolve) => {
-      const delay = after(seconds, resolve);
-      void done.then(() => {
-        delay.cancel();
-        resolve();
-      });
-    });
+    return within(this.#done, this.#finished ? undefined : seconds);
   }
 
   #report(error: unknown): void {

@@ -1,5 +1,5 @@
 /** Python's `multiprocessing.pool.AsyncResult`: the handle of work submitted to a pool. */
-import { after, checkTimeout } from '../clock.js';
+import { checkTimeout, within } from '../clock.js';
 import { TimeoutError, ValueError } from '../errors.js';
 
 /**
@@ -47,14 +47,7 @@ export class AsyncResult<T> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#settled || seconds === undefined) return this.#done;
-    return new Promise<void>((resolve) => {
-      const delay = after(seconds, resolve);
-      void this.#done.then(() => {
-        delay.cancel();
-        resolve();
-      });
-    });
+    return within(this.#done, this.#settled ? undefined : seconds);
   }
 
   /**
