@@ -30,13 +30,13 @@ export declare class CancelHandle {
 export declare function __panicForTest(message: string, cancel: CancelHandle): Promise<never>
 
 /** Counts the primes below `limit` with a parallel segmented sieve. */
-export declare function countPrimes(limit: number, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
+export declare function countPrimes(limit: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
 
 /**
  * Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with a message
  * starting with `ERR_SPINDLE_INVALID_IMAGE: `.
  */
-export declare function ela(jpeg: Uint8Array, options: ElaOptions, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: ElaResult) => void) | undefined | null): Promise<ElaResult> | null
+export declare function ela(jpeg: Uint8Array, options: ElaOptions, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: ElaResult) => void) | undefined | null): Promise<ElaResult> | null
 
 /** How `ela` re-encodes and scales (defaults applied by the TypeScript layer). */
 export interface ElaOptions {
@@ -59,7 +59,7 @@ export interface ElaResult {
 }
 
 /** Escape counts of the Mandelbrot set over a grid, row-major. */
-export declare function mandelbrot(options: MandelbrotOptions, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Uint32Array) => void) | undefined | null): Promise<Uint32Array> | null
+export declare function mandelbrot(options: MandelbrotOptions, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Uint32Array) => void) | undefined | null): Promise<Uint32Array> | null
 
 /** The region and resolution of a Mandelbrot render (defaults applied by the TypeScript layer). */
 export interface MandelbrotOptions {
@@ -73,7 +73,7 @@ export interface MandelbrotOptions {
 }
 
 /** The n×n product `a·b` of row-major matrices. */
-export declare function matmul(a: Float64Array, b: Float64Array, n: number, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
+export declare function matmul(a: Float64Array, b: Float64Array, n: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
 
 /** The pool's size and state. */
 export declare function poolInfo(): PoolInfo
@@ -95,7 +95,7 @@ export interface PoolInfo {
 export declare function setThreads(threads: number): void
 
 /** SHA-256 of `data` as lowercase hex. Strings are encoded to UTF-8 by the TypeScript layer. */
-export declare function sha256(data: Uint8Array, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: string) => void) | undefined | null): Promise<string> | null
+export declare function sha256(data: Uint8Array, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: string) => void) | undefined | null): Promise<string> | null
 
 /**
  * Cancels every pending job (their Promises reject with code `Cancelled`) and resolves once
@@ -104,7 +104,7 @@ export declare function sha256(data: Uint8Array, cancel: CancelHandle, onProgres
 export declare function shutdown(): Promise<void>
 
 /** A sorted copy of `data` (−0 before +0, NaN last); the input is never touched. */
-export declare function sortFloat64(data: Float64Array, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
+export declare function sortFloat64(data: Float64Array, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
 
 /** Runs `iterations` real loop steps on the pool; resolves to the count done. */
-export declare function spin(iterations: number, cancel: CancelHandle, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
+export declare function spin(iterations: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null

@@ -4,7 +4,7 @@
  */
 import { invalidArgType } from './arg-errors.js';
 import { selectBackend } from './backend/select.js';
-import type { BackendName } from './backend/types.js';
+import { type BackendName, NEVER_ABORTED } from './backend/types.js';
 import { abortError } from './errors.js';
 import { type KernelName, type KernelResults, normaliseArgs } from './kernel-args.js';
 import { ProgressGate } from './progress.js';
@@ -48,6 +48,12 @@ export async function runKernel<K extends KernelName>(
   const args = normaliseArgs[kernel](rawArgs);
   if (signal?.aborted) throw abortError(signal);
   const backend = selectBackend(requested);
+  const keepAlive = options.ref !== false;
+
+  // Nothing to race and nothing to gate: the backend's own Promise is the answer.
+  if (signal === undefined && onProgress === undefined) {
+    return backend.run(kernel, args, { signal: NEVER_ABORTED, onProgress: undefined, keepAlive });
+  }
 
   return new Promise<KernelResults[K]>((resolve, reject) => {
     // The backend sees only this controller: it fires on the caller's abort and when the
@@ -66,7 +72,7 @@ export async function runKernel<K extends KernelName>(
     const gate = onProgress ? new ProgressGate(onProgress, fail) : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    backend.run(kernel, args, { signal: stop.signal, onProgress: gate?.report, keepAlive: options.ref !== false }).then(
+    backend.run(kernel, args, { signal: stop.signal, onProgress: gate?.report, keepAlive }).then(
       (value) => {
         if (settled) return;
         gate?.finish();

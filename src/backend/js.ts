@@ -9,7 +9,7 @@ import type { KernelTask } from '../entry/kernel-worker.js';
 import { CancelledError, SpindleError } from '../errors.js';
 import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
-import type { JobControl, KernelBackend } from './types.js';
+import { type JobControl, type KernelBackend, NEVER_ABORTED } from './types.js';
 
 /**
  * The worker entry, built beside this file (`dist/backend/js.js` → `dist/entry/kernel-worker.js`).
@@ -208,7 +208,10 @@ export function jsBackend(initialThreads?: number): KernelBackend {
         const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
         const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
         // Tinypool drops a queued task on abort and terminates the worker of a running one.
-        return (await used.tinypool.run(task, { signal: job.signal, transferList })) as KernelResults[K];
+        // Tinypool runs a task with a signal only on a worker with nothing else in flight: give
+        // it one only when the call can be aborted.
+        const abortable = job.signal !== NEVER_ABORTED;
+        return (await used.tinypool.run(task, abortable ? { signal: job.signal, transferList } : { transferList })) as KernelResults[K];
       } catch (error) {
         throw toSpindleError(error, used, job.signal.aborted);
       } finally {

@@ -3,9 +3,10 @@ import { CancelledError, SpindleError } from '../errors.js';
 import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import type { NativeBinding } from './native-binding.js';
-import type { JobControl, KernelBackend } from './types.js';
+import { type JobControl, type KernelBackend, NEVER_ABORTED } from './types.js';
 
-type Handle = InstanceType<NativeBinding['CancelHandle']>;
+/** `undefined` when the call cannot be aborted: the binding then makes the job's token itself. */
+type Handle = InstanceType<NativeBinding['CancelHandle']> | undefined;
 type Progress = ((fraction: number) => void) | undefined;
 /** Given, the job completes through this weak callback and the binding returns no Promise. */
 type Settled<T> = ((error: Error | null, value?: T) => void) | undefined;
@@ -79,9 +80,11 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
     name: 'native',
 
     async run(kernel, args, job: JobControl) {
-      const handle = new binding.CancelHandle();
-      const cancel = (): void => handle.cancel();
-      job.signal.addEventListener('abort', cancel, { once: true });
+      // The dispatch path: a handle and an abort listener only for calls that can be aborted.
+      const abortable = job.signal !== NEVER_ABORTED;
+      const handle = abortable ? new binding.CancelHandle() : undefined;
+      const cancel = (): void => handle?.cancel();
+      if (abortable) job.signal.addEventListener('abort', cancel, { once: true });
       const call = start(binding, kernel, args, handle, job);
       inFlight.add(call);
       try {
@@ -90,7 +93,7 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
         throw fromNative(error);
       } finally {
         inFlight.delete(call);
-        job.signal.removeEventListener('abort', cancel);
+        if (abortable) job.signal.removeEventListener('abort', cancel);
       }
     },
 

@@ -4,6 +4,9 @@ import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 /** A backend's name. */
 export type BackendName = 'native' | 'js';
 
+/** The signal of calls nobody can abort: backends skip their abort wiring for it. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 /** What a backend gets besides the kernel's arguments. */
 export interface JobControl {
   /** Aborted when the caller aborts, or when progress reporting failed: stop the work. */

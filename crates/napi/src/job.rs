@@ -28,7 +28,7 @@ const PROGRESS_QUEUE: usize = 4;
 /// Queues `work` on the pool. Returns its Promise, or nothing when `on_settled` is given.
 pub(crate) fn spawn<'env, T, W>(
     env: &'env Env,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     on_settled: Option<Function<'env, (), ()>>,
     work: W,
@@ -46,7 +46,7 @@ where
 /// (built on the pool thread, like the rejections of cancelled and panicked jobs).
 pub(crate) fn spawn_fallible<'env, T, W>(
     env: &'env Env,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     on_settled: Option<Function<'env, (), ()>>,
     work: W,
@@ -56,7 +56,9 @@ where
     W: FnOnce(&Ctx) -> std::result::Result<Result<T>, Cancelled> + Send + 'static,
 {
     let group = env_group(env)?;
-    let mut ctx = Ctx::new(cancel.token.clone());
+    // Without a handle (no AbortSignal on the JS side) the job still gets a token of its own:
+    // shutdown() and env teardown cancel through the job table.
+    let mut ctx = Ctx::new(cancel.map(|c| c.token.clone()).unwrap_or_default());
     if let Some(callback) = on_progress {
         let tsfn = callback
             .build_threadsafe_function::<f64>()

@@ -73,7 +73,7 @@ pub fn ela<'env>(
     env: &'env Env,
     jpeg: Uint8Array,
     options: ElaOptions,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(ts_arg_type = "((error: Error | null, value?: ElaResult) => void) | undefined | null")]
     on_settled: Option<Function<'env, (), ()>>,

@@ -54,7 +54,7 @@ impl TryFrom<MandelbrotOptions> for MandelbrotParams {
 pub fn mandelbrot<'env>(
     env: &'env Env,
     options: MandelbrotOptions,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(
         ts_arg_type = "((error: Error | null, value?: Uint32Array) => void) | undefined | null"

@@ -14,7 +14,7 @@ pub fn matmul<'env>(
     a: Float64Array,
     b: Float64Array,
     n: f64,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(
         ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null"

@@ -15,7 +15,7 @@ pub fn panic_for_test<'env>(
 ) -> Result<Option<Object<'env>>> {
     spawn(
         env,
-        cancel,
+        Some(cancel),
         None,
         None,
         move |_ctx| -> std::result::Result<(), _> { panic!("{message}") },

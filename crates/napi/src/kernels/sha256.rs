@@ -10,7 +10,7 @@ use crate::job::spawn;
 pub fn sha256<'env>(
     env: &'env Env,
     data: Uint8Array,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(ts_arg_type = "((error: Error | null, value?: string) => void) | undefined | null")]
     on_settled: Option<Function<'env, (), ()>>,

@@ -10,7 +10,7 @@ use crate::job::spawn;
 pub fn sort_float64<'env>(
     env: &'env Env,
     data: Float64Array,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(
         ts_arg_type = "((error: Error | null, value?: Float64Array) => void) | undefined | null"

@@ -11,7 +11,7 @@ use crate::validate::{uint, MAX_SAFE_INTEGER};
 pub fn spin<'env>(
     env: &'env Env,
     iterations: f64,
-    cancel: &CancelHandle,
+    cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(ts_arg_type = "((error: Error | null, value?: number) => void) | undefined | null")]
     on_settled: Option<Function<'env, (), ()>>,
