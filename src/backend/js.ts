@@ -4,11 +4,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type Transferable } from 'node:worker_threads';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import type { KernelTask } from '../entry/kernel-worker.js';
 import { CancelledError, SpindleError } from '../errors.js';
 import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
+import { loadTinypool } from '../tinypool-loader.js';
 import { type JobControl, type KernelBackend, NEVER_ABORTED } from './types.js';
 
 /**
@@ -142,9 +143,10 @@ export function jsBackend(initialThreads?: number): KernelBackend {
 
   const limit = (): number => threads ?? availableParallelism();
 
-  function pool(): Pool {
+  async function pool(): Promise<Pool> {
+    const TinypoolClass = await loadTinypool();
     if (current) return current;
-    const tinypool = new Tinypool({
+    const tinypool = new TinypoolClass({
       runtime: 'worker_threads',
       filename: WORKER_FILE.href,
       name: 'runTwin',
@@ -188,7 +190,7 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     name: 'js',
 
     async run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
-      const used = pool();
+      const used = await pool();
       try {
         await acquire(used, limit(), job.signal);
       } catch (error) {

@@ -6,13 +6,14 @@
  * GIL-bound concurrency too). CPython's multiprocessing/pool.py decides what is left open.
  */
 import { availableParallelism } from 'node:os';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import { invalidArgType } from '../arg-errors.js';
 import { CancelledError, ValueError } from '../errors.js';
 import { SPINDLE_CHILD_ENV } from '../main-process.js';
 import type { ChunkResult, ChunkTask } from '../entry/pool-worker.js';
 import { decode, encode } from '../shared/codec.js';
 import { checkTarget, type Target, type TargetFunction } from '../targets.js';
+import { loadTinypool } from '../tinypool-loader.js';
 import { checkInteger, checkOptions } from '../validate.js';
 import { AsyncResult } from './async-result.js';
 
@@ -67,7 +68,7 @@ abstract class BasePool {
   readonly #runtime: Runtime;
   readonly #processes: number;
   readonly #module: string | undefined;
-  #tinypool: Tinypool | undefined;
+  #tinypool: Promise<Tinypool> | undefined;
   #state: State = 'RUN';
   readonly #outstanding = new Set<Promise<unknown>>();
 
@@ -106,8 +107,11 @@ abstract class BasePool {
     if (this.#state !== 'RUN') throw new ValueError('Pool not running');
   }
 
-  #pool(): Tinypool {
-    this.#tinypool ??= new Tinypool({
+  /** The workers, started on first use (Tinypool itself is imported then too). */
+  #pool(): Promise<Tinypool> {
+    this.#tinypool ??= loadTinypool().then(
+      (TinypoolClass) =>
+        new TinypoolClass({
       runtime: this.#runtime,
       filename: WORKER_FILE.href,
       name: 'runChunk',
@@ -119,7 +123,8 @@ abstract class BasePool {
       ...(this.#runtime === 'child_process'
         ? { env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' }, serialization: 'advanced' as const }
         : {}),
-    });
+        }),
+    );
     return this.#tinypool;
   }
 
@@ -151,8 +156,12 @@ abstract class BasePool {
         });
         const task: ChunkTask = { module: target.module, name: target.name, items: value, star, kwargs };
         chunks.push(
+          // Chained on one promise, so chunks reach Tinypool in input order.
           pool
-            .run(task, this.#runtime === 'worker_threads' ? { transferList: transfer as never[] } : {})
+            .then((tinypool) => {
+              if (this.#state === 'TERMINATE') throw new CancelledError('the pool was terminated');
+              return tinypool.run(task, this.#runtime === 'worker_threads' ? { transferList: transfer as never[] } : {});
+            })
             .then(
               (result: ChunkResult) => ({
                 results: decode(result.results) as unknown[],
@@ -296,7 +305,7 @@ abstract class BasePool {
     this.#state = 'TERMINATE';
     const pool = this.#tinypool;
     this.#tinypool = undefined;
-    void pool?.destroy();
+    void pool?.then((tinypool) => tinypool.destroy());
   }
 
   /**
@@ -308,7 +317,7 @@ abstract class BasePool {
     while (this.#outstanding.size > 0) await Promise.allSettled([...this.#outstanding]);
     const pool = this.#tinypool;
     this.#tinypool = undefined;
-    await pool?.destroy();
+    await (await pool)?.destroy();
   }
 
   /** `await using pool = new Pool(…)`: terminates on leaving the block, as Python's `with`. */
