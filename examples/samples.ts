@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import jpegJs from 'jpeg-js';
 
 /** A small seeded PRNG (mulberry32): the same images on every run. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
