@@ -61,3 +61,11 @@ test('after shutdown() the next kernel starts the pool afresh', async (t) => {
   await shutdown();
   t.is(await kernels.sha256(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
 });
+
+for (const backendName of ['native', 'js']) {
+  test(`shutdown() in the same turn as a call cancels it (${backendName} backend)`, async (t) => {
+    const child = await runFixture('shutdown-at-once.mjs', { SPINDLE_BACKEND: backendName });
+    t.is(child.code, 0, child.stderr);
+    t.is(child.stdout.trim(), 'rejected CancelledError');
+  });
+}

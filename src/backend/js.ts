@@ -140,11 +140,12 @@ function release(pool: Pool, limit: number): void {
 export function jsBackend(initialThreads?: number): KernelBackend {
   let threads = initialThreads;
   let current: Pool | undefined;
+  /** Bumped by shutdown(): a call that was still loading Tinypool then must not start a pool. */
+  let generation = 0;
 
   const limit = (): number => threads ?? availableParallelism();
 
-  async function pool(): Promise<Pool> {
-    const TinypoolClass = await loadTinypool();
+  function pool(TinypoolClass: typeof Tinypool): Pool {
     if (current) return current;
     const tinypool = new TinypoolClass({
       runtime: 'worker_threads',
@@ -190,7 +191,13 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     name: 'js',
 
     async run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
-      const used = await pool();
+      const started = generation;
+      const TinypoolClass = await loadTinypool();
+      if (generation !== started) {
+        // shutdown() ran while this call waited for Tinypool to load: it is cancelled too.
+        throw new CancelledError('the kernel was cancelled by shutdown()');
+      }
+      const used = pool(TinypoolClass);
       try {
         await acquire(used, limit(), job.signal);
       } catch (error) {
@@ -238,6 +245,7 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     },
 
     async shutdown() {
+      generation++;
       const p = current;
       if (!p) return;
       current = undefined;
