@@ -164,7 +164,8 @@ export class Process {
     this.#checkClosed();
     if (this.#child) throw new RuntimeError('cannot start a process twice');
     const target = this.#target;
-    const fnName = target.kind === 'module' ? target.name : (kernelNameOf(target.fn) as string);
+    const kernel = target.kind === 'module' ? undefined : (kernelNameOf(target.fn) as KernelFunctionName);
+    const fnName = target.kind === 'module' ? target.name : (kernel as string);
     // Shared types travel by process rules: a Queue is served from here over the IPC channel;
     // the others (shared memory cannot cross processes) throw a TypeError saying so.
     const { value: args } = encode(this.#args, { via: 'process' });
@@ -172,7 +173,7 @@ export class Process {
     const request: ProcessRequest =
       target.kind === 'module'
         ? { ...base, module: target.module, function: target.name }
-        : { ...base, kernel: kernelNameOf(target.fn) as KernelFunctionName };
+        : { ...base, kernel: kernel as KernelFunctionName };
     try {
       // The IPC channel's serializer; checked before forking so nothing starts for nothing.
       serialize(request);

@@ -40,8 +40,16 @@ let threads: number | undefined;
 let native: KernelBackend | undefined;
 let js: KernelBackend | undefined;
 
+/** SPINDLE_BACKEND, read once: every kernel call asks, and process.env is a slow getenv() each time. */
+let fromEnv: { value: BackendMode; source: string } | undefined;
+
 function currentMode(): { value: BackendMode; source: string } {
   if (mode) return mode;
+  fromEnv ??= readEnvMode();
+  return fromEnv;
+}
+
+function readEnvMode(): { value: BackendMode; source: string } {
   const env = process.env.SPINDLE_BACKEND;
   if (env === undefined || env === '') return { value: 'auto', source: 'default' };
   if (!(MODES as readonly string[]).includes(env)) {
