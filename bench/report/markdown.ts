@@ -131,7 +131,7 @@ mean within ×3. A mismatch fails the run, and so does a \`spin\` faster than 0.
 ${kernelsTable(r)}
 ${
   r.spinNsPerIteration
-    ? `\n\`spin\` per iteration: twin ${r.spinNsPerIteration.twin} ns, native ${r.spinNsPerIteration.native} ns. The twin folds every step into a multiply-add hash (a dependency chain of a few cycles); the Rust loop passes the counter through \`black_box\` (about a cycle), so the two loops are honest but not equal work.\n`
+    ? `\n\`spin\` per iteration: twin ${r.spinNsPerIteration.twin} ns, native ${r.spinNsPerIteration.native} ns. Both run the same loop — every step folds its counter into a 32-bit multiply-add hash, a dependency chain that neither optimiser may shorten — so this ratio is loop overhead against loop overhead, and near 1 is the honest answer.\n`
     : ''
 }
 ### Event-loop lateness (ms)

@@ -4,6 +4,9 @@ import type { Progress } from './progress.js';
 /** Iterations between two progress calls, as in the Rust kernel. */
 const SLICE = 1 << 20;
 
+/** The hash's multiplier, the Rust kernel's `MULTIPLIER` (2^32 / φ): no shift-and-add shortcut. */
+const MULTIPLIER = 0x9e3779b1;
+
 /**
  * Where each run leaves its loop's final state. A module-level binding is observable by any
  * later call, so the engine must compute every step that feeds it and cannot delete the loop.
@@ -13,9 +16,10 @@ let sink = 0;
 /**
  * Runs `iterations` real loop steps and returns how many it ran (always `iterations`).
  *
- * Each step folds its counter into a multiplicative hash (`acc·31 + i mod 2^32`): every step
- * changes the result and no optimiser turns the loop into a closed form, the way Rust's
- * `black_box(i)` pins the native loop. Sequential, like the Python loop it stands for.
+ * Each step folds its counter into a multiplicative hash (`acc·MULTIPLIER + i mod 2^32`): every
+ * step changes the result and no optimiser turns the loop into a closed form. The Rust kernel
+ * runs exactly these steps, so the two backends' `spin` timings compare like for like.
+ * Sequential, like the Python loop it stands for.
  *
  * @param iterations An integer in [0, 2^53 − 1] (validated by the caller).
  */
@@ -24,7 +28,7 @@ export function spin(iterations: number, progress: Progress): number {
   let acc = sink;
   while (done < iterations) {
     const slice = Math.min(iterations - done, SLICE);
-    for (let i = 0; i < slice; i++) acc = (Math.imul(acc, 31) + i) | 0;
+    for (let i = 0; i < slice; i++) acc = (Math.imul(acc, MULTIPLIER) + i) | 0;
     done += slice;
     progress(done / iterations);
   }
