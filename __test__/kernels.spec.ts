@@ -108,6 +108,55 @@ test('sortFloat64 equals Float64Array.prototype.sort and leaves its input untouc
   t.deepEqual([...zeros].map((z) => Object.is(z, -0)), [true, true, false, false]);
 });
 
+/** A copy of `view` in a SharedArrayBuffer, `offset` elements into it. */
+function inSharedMemory<T extends Uint8Array | Float64Array>(view: T, offset = 3): T {
+  const Kind = (view instanceof Float64Array ? Float64Array : Uint8Array) as unknown as new (
+    buffer: SharedArrayBuffer,
+    byteOffset: number,
+    length: number,
+  ) => T;
+  const size = view.BYTES_PER_ELEMENT;
+  const copy = new Kind(new SharedArrayBuffer((view.length + offset) * size), offset * size, view.length);
+  copy.set(view);
+  return copy;
+}
+
+test('inputs in a SharedArrayBuffer give the same answers and stay untouched', async (t) => {
+  const bytes = new Uint8Array(3 * 1024 * 1024 + 5);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 17) & 0xff;
+  const sharedBytes = inSharedMemory(bytes);
+  t.is(await kernels.sha256(sharedBytes), sha(bytes));
+  t.is(await kernels.sha256(sharedBytes.subarray(7, 1_000_007)), sha(bytes.subarray(7, 1_000_007)));
+  t.deepEqual(sharedBytes, bytes);
+
+  const n = 45;
+  const a = randomFloats(n * n, 21);
+  const b = randomFloats(n * n, 22);
+  t.true(sameBits(await kernels.matmul(inSharedMemory(a), inSharedMemory(b, 0), n), matmulReference(a, b, n)));
+
+  const data = randomFloats(200_001, 23);
+  const sharedData = inSharedMemory(data);
+  const sorted = await kernels.sortFloat64(sharedData);
+  t.true(sameBits(sorted, data.slice().sort()));
+  t.true(sameBits(sharedData, data));
+  t.false(sorted.buffer instanceof SharedArrayBuffer, 'the result is the caller’s own, unshared');
+});
+
+test('writing to shared input while a kernel reads it is the caller’s race, never a crash', async (t) => {
+  const shared = new Uint8Array(new SharedArrayBuffer(8 * 1024 * 1024));
+  const floats = new Float64Array(new SharedArrayBuffer(8 * 300_000)).fill(1.5);
+  const digest = kernels.sha256(shared);
+  const sorted = kernels.sortFloat64(floats);
+  // Scribble over both while the jobs run (on the js backend, in parallel from the workers).
+  for (let round = 0; round < 20; round++) {
+    shared.fill(round);
+    floats.fill(round - 10);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  t.regex(await digest, /^[0-9a-f]{64}$/);
+  t.is((await sorted).length, floats.length);
+});
+
 test('kernels run many calls at once and each gets its own answer', async (t) => {
   const limits = Array.from({ length: 40 }, (_, i) => 1000 + i * 997);
   const answers = await Promise.all(limits.map((l) => kernels.countPrimes(l)));

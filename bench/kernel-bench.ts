@@ -79,6 +79,7 @@ export async function benchKernel(lazy: LazyWorkload, plan: Plan): Promise<Kerne
   }
   const result: KernelResult = {
     name: workload.name,
+    ...(workload.variant === undefined ? {} : { variant: workload.variant }),
     size: workload.size,
     checksumsMatch: mismatches.length === 0,
     checksum: twin?.digest ?? native?.digest ?? '',
@@ -87,7 +88,7 @@ export async function benchKernel(lazy: LazyWorkload, plan: Plan): Promise<Kerne
   };
   const line = MODES.map((m) => `${m} ${modes[m].medianMs.toFixed(1)}`).join(', ');
   plan.log(
-    `${workload.name} (${workload.size}): ${line} ms per batch — checksums ${result.checksumsMatch ? 'match' : 'MISMATCH'} ` +
+    `${workload.name}${workload.variant ? ` [${workload.variant}]` : ''} (${workload.size}): ${line} ms per batch — checksums ${result.checksumsMatch ? 'match' : 'MISMATCH'} ` +
       `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   for (const m of mismatches) plan.log(`  mismatch: ${m}`);

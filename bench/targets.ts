@@ -1,4 +1,5 @@
 /** The issue's targets (ratios within one run), checked against a run's figures. */
+import { kernelLabel } from './report/format.js';
 import type { ColdStart, DispatchResult, KernelResult, ModeName, TargetCheck } from './types.js';
 
 /** native-1 over js-main, per kernel (sha256's baseline is node:crypto on the main thread). */
@@ -36,15 +37,15 @@ export function evaluateTargets(kernels: KernelResult[], dispatch: DispatchResul
   const out: TargetCheck[] = [];
   for (const k of kernels) {
     const goal = NATIVE_OVER_JS[k.name];
-    if (goal !== undefined) out.push(check(`${k.name}: native-1 over js-main`, speedup(k, 'native-1', 'js-main'), '×', '>=', goal));
+    if (goal !== undefined) out.push(check(`${kernelLabel(k)}: native-1 over js-main`, speedup(k, 'native-1', 'js-main'), '×', '>=', goal));
   }
   const spin = kernels.find((k) => k.name === 'spin');
   if (spin) {
     out.push(check('spin: native-1 over js-main, sanity bound (~1.5)', speedup(spin, 'native-1', 'js-main'), '×', '<=', SPIN_PLAUSIBLE_MAX));
   }
-  for (const k of kernels) out.push(check(`${k.name}: native-2 over native-1`, speedup(k, 'native-2', 'native-1'), '×', '>=', 1.85));
-  for (const k of kernels) out.push(check(`${k.name}: tinypool-2 over js-main`, speedup(k, 'tinypool-2', 'js-main'), '×', '>=', 1.7));
-  for (const k of kernels) out.push(check(`${k.name}: event-loop p99 while native-2 runs`, k.modes['native-2'].eventLoopP99Ms, 'ms', '<=', 5));
+  for (const k of kernels) out.push(check(`${kernelLabel(k)}: native-2 over native-1`, speedup(k, 'native-2', 'native-1'), '×', '>=', 1.85));
+  for (const k of kernels) out.push(check(`${kernelLabel(k)}: tinypool-2 over js-main`, speedup(k, 'tinypool-2', 'js-main'), '×', '>=', 1.7));
+  for (const k of kernels) out.push(check(`${kernelLabel(k)}: event-loop p99 while native-2 runs`, k.modes['native-2'].eventLoopP99Ms, 'ms', '<=', 5));
   const us = (pool: string, inFlight: number): number | undefined =>
     dispatch.find((d) => d.pool === pool && d.inFlight === inFlight)?.usPerTask;
   const n1000 = us('native', 1000);

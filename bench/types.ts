@@ -44,6 +44,8 @@ export interface ModeResult {
 
 export interface KernelResult {
   name: string;
+  /** Set when a kernel is measured more than once: how this row's input differs. */
+  variant?: string;
   /** What one call computes. */
   size: string;
   checksumsMatch: boolean;

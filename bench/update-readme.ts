@@ -20,7 +20,7 @@ const END = '<!-- bench:end -->';
 export function readmeFigures(r: Results): string {
   const rows = r.kernels.map((k) => {
     const t = (m: keyof typeof k.modes): string => ms(k.modes[m].medianMs);
-    return `| \`${k.name}\` | ${k.size} | ${t('js-main')} | ${t('tinypool-2')} | ${t('native-1')} | ${t('native-2')} | ${ratio(speedup(k, 'native-1', 'js-main'))} | ${ratio(speedup(k, 'native-2', 'native-1'))} | ${ratio(speedup(k, 'tinypool-2', 'js-main'))} | ${ms(k.modes['native-2'].eventLoopP99Ms)} |`;
+    return `| \`${k.name}\`${k.variant ? ` (${k.variant})` : ''} | ${k.size} | ${t('js-main')} | ${t('tinypool-2')} | ${t('native-1')} | ${t('native-2')} | ${ratio(speedup(k, 'native-1', 'js-main'))} | ${ratio(speedup(k, 'native-2', 'native-1'))} | ${ratio(speedup(k, 'tinypool-2', 'js-main'))} | ${ms(k.modes['native-2'].eventLoopP99Ms)} |`;
   });
   const met = r.targets.filter((t) => t.met).length;
   return [

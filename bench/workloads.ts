@@ -17,6 +17,8 @@ export type Backend = 'native' | 'js';
 
 export interface Workload {
   name: KernelFunctionName;
+  /** Set when a kernel is measured more than once: how this row's input differs. */
+  variant?: string;
   /** What one call computes, for the report. */
   size: string;
   /** One call of the TypeScript twin, synchronously on the main thread. */
@@ -148,6 +150,25 @@ function matrixOf(n: number, seed: number): Float64Array {
 
 const MiB = 2 ** 20;
 
+/**
+ * `sha256` of bytes in a SharedArrayBuffer, which both backends read in place, or in an
+ * ArrayBuffer, which the native binding copies on the main thread (a transfer or detach could
+ * free it under a running job) and the js backend copies to transfer.
+ */
+function sha256Workload(bytes: number, memory: 'shared' | 'unshared'): Workload {
+  const source = bytesOf(bytes);
+  const data = memory === 'shared' ? new Uint8Array(new SharedArrayBuffer(bytes)) : source;
+  if (data !== source) data.set(source);
+  const size = bytes >= MiB ? `${(bytes / MiB).toFixed(0)} MiB` : `${bytes} B`;
+  const workload = exact(
+    'sha256',
+    memory === 'shared' ? `${size} in a SharedArrayBuffer` : `${size} in an ArrayBuffer, copied per call`,
+    () => twins.sha256([data], noProgress),
+    (backend) => kernels.sha256(data, { backend }),
+  );
+  return memory === 'shared' ? workload : { ...workload, variant: 'ArrayBuffer input' };
+}
+
 /** A workload not built yet: inputs are made only when its kernel's turn comes, then dropped. */
 export interface LazyWorkload {
   name: KernelFunctionName;
@@ -174,16 +195,7 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
         () => twins.countPrimes([s.countPrimes], noProgress),
         (backend) => kernels.countPrimes(s.countPrimes, { backend }),
       ),
-    sha256: () => {
-      const data = bytesOf(s.sha256Bytes);
-      const size = s.sha256Bytes >= MiB ? `${(s.sha256Bytes / MiB).toFixed(0)} MiB` : `${s.sha256Bytes} B`;
-      return exact(
-        'sha256',
-        size,
-        () => twins.sha256([data], noProgress),
-        (backend) => kernels.sha256(data, { backend }),
-      );
-    },
+    sha256: () => sha256Workload(s.sha256Bytes, 'shared'),
     mandelbrot: () =>
       exact(
         'mandelbrot',
@@ -224,5 +236,11 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
     },
   };
   // The public kernels' order; a kernel without a workload here fails the type check above.
-  return (Object.keys(kernels) as KernelFunctionName[]).map((name) => ({ name, make: make[name] }));
+  const all: LazyWorkload[] = (Object.keys(kernels) as KernelFunctionName[]).map((name) => ({ name, make: make[name] }));
+  // sha256 once more with its input in an ordinary ArrayBuffer, the copying path.
+  all.splice(all.findIndex((w) => w.name === 'sha256') + 1, 0, {
+    name: 'sha256',
+    make: () => sha256Workload(s.sha256Bytes, 'unshared'),
+  });
+  return all;
 }

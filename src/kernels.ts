@@ -25,7 +25,12 @@ function countPrimes(limit: number, options?: KernelOptions): Promise<number> {
 
 /**
  * The SHA-256 digest of `data` as lowercase hex, equal to `node:crypto`'s. Strings are hashed as
- * UTF-8. Do not modify `data` until the Promise settles.
+ * UTF-8.
+ *
+ * Bytes in an ordinary `ArrayBuffer` (a `Buffer`, say) are copied on the calling thread first —
+ * for large inputs that copy is a real share of the time. Bytes in a `SharedArrayBuffer` are
+ * read in place on both backends: put large inputs there to skip it (and do not write to them
+ * until the Promise settles).
  */
 function sha256(data: Uint8Array | string, options?: KernelOptions): Promise<string> {
   return runKernel('sha256', [data], options);
@@ -41,7 +46,8 @@ function mandelbrot(region: MandelbrotOptions, options?: KernelOptions): Promise
 
 /**
  * The product of two n×n row-major matrices. Each element sums its products in ascending order
- * without fused multiply-add, so both backends give bit-identical results.
+ * without fused multiply-add, so both backends give bit-identical results. Like `sha256`, reads
+ * `a` and `b` in place when they live in a `SharedArrayBuffer`, and copies them otherwise.
  */
 function matmul(a: Float64Array, b: Float64Array, n: number, options?: KernelOptions): Promise<Float64Array> {
   return runKernel('matmul', [a, b, n], options);

@@ -28,3 +28,8 @@ export function mb(value: number): string {
 export function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** A kernel row's name: the kernel, and its variant when it is measured more than once. */
+export function kernelLabel(k: { name: string; variant?: string }): string {
+  return k.variant ? `${k.name} (${k.variant})` : k.name;
+}

@@ -6,6 +6,9 @@ import { MODES, type KernelResult, type Results } from '../types.js';
 import { mb, ms, ratio, us } from './format.js';
 import { machineLine } from './machine-line.js';
 
+/** A kernel row's first cell. */
+const label = (k: KernelResult): string => `\`${k.name}\`${k.variant ? ` (${k.variant})` : ''}`;
+
 function table(head: string[], rows: string[][], align?: string[]): string {
   const sep = align ?? head.map((_, i) => (i === 0 ? '---' : '---:'));
   return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -21,7 +24,7 @@ export function kernelsTable(r: Results): string {
   return table(
     ['kernel', 'one call', ...MODES, 'native-1 ÷ JS', 'native-2 ÷ native-1', 'tinypool-2 ÷ JS', 'checksums'],
     r.kernels.map((k) => [
-      `\`${k.name}\``,
+      label(k),
       k.size,
       ...MODES.map((m) => timeCell(k, m)),
       ratio(speedup(k, 'native-1', 'js-main')),
@@ -75,14 +78,14 @@ export function coldTable(r: Results): string {
 function eventLoopTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [`\`${k.name}\``, ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`)]),
+    r.kernels.map((k) => [label(k), ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`)]),
   );
 }
 
 function memoryTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [`\`${k.name}\``, ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`)]),
+    r.kernels.map((k) => [label(k), ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`)]),
   );
 }
 
@@ -122,6 +125,9 @@ Median wall time of one batch of ${s.batch} independent calls, in ms (min–max 
 \`js-main\`: the TypeScript twin called ${s.batch}× on the main thread; \`tinypool-N\`: spindle's js backend
 (the twins on Tinypool workers) with N threads; \`native-N\`: spindle's native pool with N threads.
 Ratios are speed-ups (median time of the slower ÷ the faster); \`sha256\`'s js-main is \`node:crypto\`.
+\`sha256\` runs twice: on bytes in a \`SharedArrayBuffer\`, which both backends read in place, and on
+bytes in an ordinary \`ArrayBuffer\`, which spindle copies on the main thread before each call (a
+transfer or detach could free that memory under a running job; shared memory cannot go away).
 Checksums: every result of every mode is hashed. The twin's runs (js-main, tinypool-N) must all
 give the same bits, the native runs likewise, and twin and native must agree — exactly, or for
 \`ela\` (other codecs) within the tolerance \`kernels.ela\` documents: same size, max within 12,

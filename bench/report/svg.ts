@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speedup } from '../targets.js';
 import type { ModeName, Results } from '../types.js';
-import { ratio, xml } from './format.js';
+import { kernelLabel, ratio, xml } from './format.js';
 import { shortMachineLine } from './machine-line.js';
 
 const SERIES: Array<{ mode: ModeName; colour: string; label: string }> = [
@@ -58,7 +58,7 @@ export function renderSvg(r: Results): string {
 
   r.kernels.forEach((k, i) => {
     const gy = TOP + i * (groupHeight + GROUP_GAP);
-    text(LEFT - 10, gy + groupHeight / 2 + 4, k.name, `text-anchor="end" font-weight="600"${k.checksumsMatch ? '' : ' fill="#c00"'}`);
+    text(LEFT - 10, gy + groupHeight / 2 + 4, kernelLabel(k), `text-anchor="end" font-weight="600"${k.checksumsMatch ? '' : ' fill="#c00"'}`);
     SERIES.forEach((s, j) => {
       const v = speedup(k, s.mode, 'js-main');
       const y = gy + j * (BAR + GAP);
@@ -67,7 +67,7 @@ export function renderSvg(r: Results): string {
       const x1 = x(v);
       const left = Math.min(x0, x1);
       const w = Math.max(1, Math.abs(x1 - x0));
-      out.push(`<rect x="${left.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${s.colour}"><title>${xml(`${k.name}, ${s.mode}: ${ratio(v)} (${k.modes[s.mode].medianMs} ms vs js-main ${k.modes['js-main'].medianMs} ms)`)}</title></rect>`);
+      out.push(`<rect x="${left.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${s.colour}"><title>${xml(`${kernelLabel(k)}, ${s.mode}: ${ratio(v)} (${k.modes[s.mode].medianMs} ms vs js-main ${k.modes['js-main'].medianMs} ms)`)}</title></rect>`);
       const labelX = v >= 1 ? x1 + 4 : x0 + 4;
       text(labelX, y + BAR - 3, ratio(v), 'fill="#333" font-size="10"');
     });

@@ -68,7 +68,19 @@ interface Pool {
   broken: unknown;
 }
 
-/** Typed arrays are copied once and the copy transferred: never cloned twice, never detached. */
+/**
+ * How a typed array reaches a worker. A view of a `SharedArrayBuffer` goes as it is: the worker
+ * sees the same memory, nothing is copied. Any other view is copied once and the copy
+ * transferred: never cloned twice, and the caller's buffer is never detached.
+ */
+function send<T extends Uint8Array | Float64Array>(view: T, transfer: Transferable[]): T {
+  if (view.buffer instanceof SharedArrayBuffer) return view;
+  // Not `view.slice()`: on a Buffer that returns a view of the same memory.
+  const copy = (view instanceof Float64Array ? new Float64Array(view) : new Uint8Array(view)) as T;
+  transfer.push(copy.buffer as ArrayBuffer);
+  return copy;
+}
+
 const forWorker: {
   [K in KernelName]: (args: KernelArgs[K]) => { args: KernelArgs[K]; transfer: Transferable[] };
 } = {
@@ -76,21 +88,20 @@ const forWorker: {
   countPrimes: (args) => ({ args, transfer: [] }),
   mandelbrot: (args) => ({ args, transfer: [] }),
   sha256: ([data]) => {
-    const copy = new Uint8Array(data);
-    return { args: [copy], transfer: [copy.buffer] };
+    const transfer: Transferable[] = [];
+    return { args: [send(data, transfer)], transfer };
   },
   matmul: ([a, b, n]) => {
-    const left = new Float64Array(a);
-    const right = new Float64Array(b);
-    return { args: [left, right, n], transfer: [left.buffer, right.buffer] };
+    const transfer: Transferable[] = [];
+    return { args: [send(a, transfer), send(b, transfer), n], transfer };
   },
   sortFloat64: ([data]) => {
-    const copy = new Float64Array(data);
-    return { args: [copy], transfer: [copy.buffer] };
+    const transfer: Transferable[] = [];
+    return { args: [send(data, transfer)], transfer };
   },
   ela: ([jpeg, options]) => {
-    const copy = new Uint8Array(jpeg);
-    return { args: [copy, options], transfer: [copy.buffer] };
+    const transfer: Transferable[] = [];
+    return { args: [send(jpeg, transfer), options], transfer };
   },
 };
 

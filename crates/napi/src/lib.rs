@@ -14,6 +14,7 @@
 mod cancel_handle;
 mod env_group;
 mod errors;
+mod input;
 mod job;
 mod kernels;
 mod runtime;

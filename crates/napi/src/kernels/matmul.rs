@@ -4,6 +4,7 @@ use napi_derive::napi;
 
 use crate::cancel_handle::CancelHandle;
 use crate::errors::invalid_arg;
+use crate::input::Input;
 use crate::job::spawn;
 use crate::validate::{uint, MAX_SAFE_INTEGER};
 
@@ -11,8 +12,8 @@ use crate::validate::{uint, MAX_SAFE_INTEGER};
 #[napi(ts_return_type = "Promise<Float64Array> | null")]
 pub fn matmul<'env>(
     env: &'env Env,
-    a: Float64Array,
-    b: Float64Array,
+    #[napi(ts_arg_type = "Float64Array")] a: Input<Float64Array, f64>,
+    #[napi(ts_arg_type = "Float64Array")] b: Input<Float64Array, f64>,
     n: f64,
     cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
@@ -36,8 +37,6 @@ pub fn matmul<'env>(
             ))
         })?;
     debug_assert_eq!(cells, a.len());
-    // Copied on the JS thread, for the reason given in `sha256`.
-    let (a, b) = (a.to_vec(), b.to_vec());
     let n = cells.isqrt();
     spawn(env, cancel, on_progress, on_settled, move |ctx| {
         spindle_core::kernels::matmul(&a, &b, n, ctx).map(Float64Array::new)

@@ -3,22 +3,21 @@ use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::cancel_handle::CancelHandle;
+use crate::input::Input;
 use crate::job::spawn;
 
 /// SHA-256 of `data` as lowercase hex. Strings are encoded to UTF-8 by the TypeScript layer.
 #[napi(ts_return_type = "Promise<string> | null")]
 pub fn sha256<'env>(
     env: &'env Env,
-    data: Uint8Array,
+    #[napi(ts_arg_type = "Uint8Array")] data: Input<Uint8Array, u8>,
     cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(ts_arg_type = "((error: Error | null, value?: string) => void) | undefined | null")]
     on_settled: Option<Function<'env, (), ()>>,
 ) -> Result<Option<Object<'env>>> {
-    // Copied on the JS thread: JavaScript may mutate, transfer or detach the caller's buffer
-    // while the job runs, and a pool thread must never read memory it does not own.
-    let bytes = data.to_vec();
+    // `Input` copies an ArrayBuffer's bytes on this thread and reads shared memory in place.
     spawn(env, cancel, on_progress, on_settled, move |ctx| {
-        spindle_core::kernels::sha256(&bytes, ctx)
+        spindle_core::kernels::sha256(&data, ctx)
     })
 }

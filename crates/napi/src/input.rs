@@ -1,0 +1,99 @@
+//! Typed-array arguments that a pool thread reads while JavaScript runs on.
+//!
+//! An `ArrayBuffer` can be transferred or detached while a job runs, and its memory freed with
+//! it, so a pool thread must not read the caller's copy: such inputs are copied on the
+//! JavaScript thread before the job starts. A `SharedArrayBuffer` can be neither transferred
+//! nor detached (and never shrinks), so an input living in one is read in place, without that
+//! copy: the job holds a reference to the view, which keeps the memory alive until it ends.
+//!
+//! JavaScript may still write into shared memory meanwhile: the caller owns that race, as with
+//! any shared memory, and gets the digest or product of whatever bytes were read. So `Input`
+//! serves only kernels whose control flow and indexing never depend on the values (`sha256`,
+//! `matmul`); a kernel that reads a value twice and trusts both reads to agree (the radix sort
+//! counts, then scatters) or parses its input (`ela`) takes a private copy.
+
+use std::ops::Deref;
+use std::ptr;
+
+use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
+use napi::{check_status, sys, Result};
+
+/// A typed-array argument, borrowed when shared, copied otherwise; derefs to its elements.
+pub(crate) struct Input<A, T>(Held<A, T>);
+
+enum Held<A, T> {
+    /// A view of a `SharedArrayBuffer`, kept alive by napi-rs's reference to it.
+    Shared(A),
+    /// A private copy of a view of an `ArrayBuffer`.
+    Copied(Vec<T>),
+}
+
+impl<A: Deref<Target = [T]>, T> Deref for Input<A, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match &self.0 {
+            Held::Shared(array) => array,
+            Held::Copied(copy) => copy,
+        }
+    }
+}
+
+impl<A, T> TypeName for Input<A, T>
+where
+    A: TypeName,
+{
+    fn type_name() -> &'static str {
+        A::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        A::value_type()
+    }
+}
+
+impl<A, T> FromNapiValue for Input<A, T>
+where
+    A: FromNapiValue + Deref<Target = [T]>,
+    T: Copy,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // Checks that `value` is a typed array of the right element type.
+        let array = unsafe { A::from_napi_value(env, value) }?;
+        Ok(Input(if unsafe { in_shared_memory(env, value) }? {
+            Held::Shared(array)
+        } else {
+            Held::Copied(array.to_vec())
+        }))
+    }
+}
+
+/// Whether the typed array `value` is a view of a `SharedArrayBuffer`: V8 answers "is an
+/// ArrayBuffer" only for the unshared kind, and a typed array's buffer is one or the other.
+unsafe fn in_shared_memory(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+    let mut kind = 0;
+    let mut length = 0;
+    let mut data = ptr::null_mut();
+    let mut buffer = ptr::null_mut();
+    let mut offset = 0;
+    check_status!(
+        unsafe {
+            sys::napi_get_typedarray_info(
+                env,
+                value,
+                &mut kind,
+                &mut length,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            )
+        },
+        "could not read the typed array's buffer"
+    )?;
+    let mut unshared = false;
+    check_status!(
+        unsafe { sys::napi_is_arraybuffer(env, buffer, &mut unshared) },
+        "could not inspect the typed array's buffer"
+    )?;
+    Ok(!unshared)
+}
