@@ -19,7 +19,7 @@ const POOLS = ['native', 'tinypool', 'piscina', 'workerpool', 'worker_threads'];
 interface QuickResults {
   checksumsMatch: boolean;
   settings: { quick: boolean };
-  kernels: Array<{ name: string; checksumsMatch: boolean; mismatches: string[]; modes: Record<string, { medianMs: number }> }>;
+  kernels: Array<{ name: string; variant?: string; checksumsMatch: boolean; mismatches: string[]; modes: Record<string, { medianMs: number }> }>;
   dispatch: Array<{ pool: string; inFlight: number; usPerTask: number }>;
   coldStartMs: Record<string, unknown>;
 }
@@ -55,9 +55,14 @@ test('npm run bench -- --quick: exits 0, checksums match across all modes, repor
     t.true(results.settings.quick);
     t.true(results.checksumsMatch);
     t.deepEqual(
-      results.kernels.map((k) => k.name),
+      results.kernels.filter((k) => k.variant === undefined).map((k) => k.name),
       Object.keys(kernels),
       'every public kernel is benchmarked',
+    );
+    t.deepEqual(
+      results.kernels.filter((k) => k.variant !== undefined).map((k) => `${k.name} (${k.variant})`),
+      ['sha256 (ArrayBuffer input)'],
+      'sha256 runs a second time on unshared memory',
     );
     for (const k of results.kernels) {
       t.true(k.checksumsMatch, `${k.name}: ${k.mismatches.join('; ')}`);

@@ -2,7 +2,14 @@
  * Node-style argument errors: `TypeError` with `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`
  * and `RangeError` with `ERR_OUT_OF_RANGE`, worded as Node's own.
  */
-import { inspect } from 'node:util';
+import type { InspectOptions } from 'node:util';
+
+/**
+ * `util.inspect`, from `process.getBuiltinModule`: an ESM import of `node:util` evaluates every
+ * export and loads half a dozen internals at spindle's import, for errors that may never happen.
+ */
+const inspect = (value: unknown, options?: InspectOptions): string =>
+  process.getBuiltinModule('node:util').inspect(value, options);
 
 /** A `TypeError` or `RangeError` with a Node-style `code`. */
 export type ArgError = (TypeError | RangeError) & { code: string };

@@ -4,9 +4,8 @@
  * Python's spawn start method does. CPython's multiprocessing/process.py decides what the
  * contract leaves open.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { serialize } from 'node:v8';
 import { invalidArgType } from './arg-errors.js';
 import { checkTimeout, within } from './clock.js';
 import { RuntimeError, ValueError } from './errors.js';
@@ -16,6 +15,7 @@ import { encode } from './shared/codec.js';
 import { attachChild } from './shared/process-link.js';
 import { callArguments, checkTarget, type Target, type TargetFunction } from './targets.js';
 import { checkOptions } from './validate.js';
+import { entryFile } from './package-files.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions {
@@ -40,7 +40,7 @@ export type ProcessRequest = {
   args: unknown;
 } & ({ kernel: KernelFunctionName; module?: undefined; function?: undefined } | { kernel?: undefined; module: string; function: string });
 
-const ENTRY = new URL('./entry/process-child.js', import.meta.url);
+const ENTRY = entryFile('process-child');
 
 let counter = 0;
 
@@ -176,7 +176,7 @@ export class Process {
         : { ...base, kernel: kernel as KernelFunctionName };
     try {
       // The IPC channel's serializer; checked before forking so nothing starts for nothing.
-      serialize(request);
+      process.getBuiltinModule('node:v8').serialize(request);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw Object.assign(
@@ -184,6 +184,9 @@ export class Process {
         { code: 'ERR_SPINDLE_DATA_CLONE' },
       );
     }
+    // Loaded on first use: node:child_process (with net and streams) is the costliest module
+    // spindle would otherwise load at import, for programs that may never start a Process.
+    const { fork } = process.getBuiltinModule('node:child_process');
     const child = fork(ENTRY, [], {
       env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' },
       execArgv: process.execArgv,

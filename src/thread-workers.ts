@@ -4,8 +4,9 @@
  * threads never queue silently behind each other; a finished worker waits a few seconds, unref'd,
  * for the next thread, so that one does not pay a full worker start.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { decode, encode } from './shared/codec.js';
+import { entryFile } from './package-files.js';
 
 /** What the main thread sends a worker. */
 export interface WorkerRequest {
@@ -25,12 +26,13 @@ export type WorkerResponse =
 /** How long an idle worker waits for another thread before it exits. */
 const IDLE_SECONDS = 5;
 
-const entry = new URL('./entry/thread-worker.js', import.meta.url);
+const entry = entryFile('thread-worker');
 const idle: Worker[] = [];
 const idleTimers = new Map<Worker, NodeJS.Timeout>();
 
 function spawnWorker(): Worker {
-  const worker = new Worker(entry);
+  // Loaded on first use, like every module spindle's import does not need (a faster cold start).
+  const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(entry);
   // A worker that exits or fails while idle must never be handed out again.
   worker.once('exit', () => forget(worker));
   return worker;

@@ -3,7 +3,7 @@
  * the backend when the native binding cannot load, or when asked for.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type Transferable } from 'node:worker_threads';
+import type { Transferable } from 'node:worker_threads';
 import type { Tinypool } from 'tinypool';
 import type { KernelTask } from '../entry/kernel-worker.js';
 import { CancelledError, SpindleError } from '../errors.js';
@@ -11,15 +11,10 @@ import { invalidImageError } from '../invalid-image.js';
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import { loadTinypool } from '../tinypool-loader.js';
 import { type JobControl, type KernelBackend, NEVER_ABORTED } from './types.js';
+import { entryFile } from '../package-files.js';
 
-/**
- * The worker entry, built beside this file (`dist/backend/js.js` → `dist/entry/kernel-worker.js`).
- * Run from source under a TypeScript loader, the `.ts` twin of that path is used instead.
- */
-const WORKER_FILE = new URL(
-  `../entry/kernel-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
+/** The worker entry. */
+const WORKER_FILE = entryFile('kernel-worker');
 
 /**
  * How long an idle worker lives. Idle workers never keep the process alive (Tinypool unrefs

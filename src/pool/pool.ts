@@ -16,6 +16,7 @@ import { checkTarget, type Target, type TargetFunction } from '../targets.js';
 import { loadTinypool } from '../tinypool-loader.js';
 import { checkInteger, checkOptions } from '../validate.js';
 import { AsyncResult } from './async-result.js';
+import { entryFile } from '../package-files.js';
 
 /** Options of `new Pool()` / `new ThreadPool()`. */
 export interface PoolOptions {
@@ -32,7 +33,7 @@ type State = 'RUN' | 'CLOSE' | 'TERMINATE';
 // biome-ignore lint: pool targets take and return anything
 type PoolFunction = (...args: any[]) => unknown;
 
-const WORKER_FILE = new URL('../entry/pool-worker.js', import.meta.url);
+const WORKER_FILE = entryFile('pool-worker');
 const MAX_WORKERS = 1024;
 
 /** What one chunk settles to, in the main process. */

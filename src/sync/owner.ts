@@ -12,13 +12,14 @@
  * The id packs both into one 64-bit word, `(threadId + 1) << 32 | ident`, so that any thread can
  * compare it atomically with the owner stored in shared memory. 0 means "no owner".
  */
-import { threadId } from 'node:worker_threads';
 import { currentThread } from '../thread.js';
 
-const threadPart = BigInt(threadId + 1) << 32n;
+/** `(threadId + 1) << 32`, read on first use: `node:worker_threads` costs a cold start ~2 ms. */
+let threadPart: bigint | undefined;
 
 /** The owner id of the code running now. Never 0. */
 export function ownerId(): bigint {
+  threadPart ??= BigInt(process.getBuiltinModule('node:worker_threads').threadId + 1) << 32n;
   const ident = currentThread()?.ident ?? 0;
   return threadPart | BigInt(ident & 0xffff_ffff);
 }

@@ -1,6 +1,5 @@
 /** Python's `multiprocessing.Queue`: a FIFO of items shared by threads and processes. */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { deserialize, serialize } from 'node:v8';
+import type { MessagePort } from 'node:worker_threads';
 import { invalidArgType } from '../arg-errors.js';
 import { checkTimeout } from '../clock.js';
 import { findShareable } from '../shared/codec.js';
@@ -23,6 +22,9 @@ export interface QueueOptions {
 }
 
 let reviving: QueueStore | undefined;
+
+/** `node:v8` (the items' wire format), loaded with the first item rather than with spindle. */
+const v8 = (): typeof import('node:v8') => process.getBuiltinModule('node:v8');
 
 /**
  * A first-in, first-out queue of structured-cloneable items (anything `postMessage` can send,
@@ -85,7 +87,7 @@ export class Queue<T = unknown> {
   get(block = true, timeout?: number | null): Promise<T> {
     return rejecting(async () => {
       const deadline = this.#deadline(block, timeout);
-      return deserialize(await this.#store.getBytes(deadline)) as T;
+      return v8().deserialize(await this.#store.getBytes(deadline)) as T;
     });
   }
 
@@ -131,7 +133,7 @@ export class Queue<T = unknown> {
       throw notShareable(withArticle((shared as object).constructor.name), 'another thread through a Queue', 'pass it in the args of the Thread or Process instead');
     }
     try {
-      return serialize(item);
+      return v8().serialize(item);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw Object.assign(new TypeError(`the item cannot be put on a Queue: ${reason}`, { cause: error }), {
