@@ -15,10 +15,20 @@ export interface Plan {
   log: (line: string) => void;
 }
 
-/** Modes in round `r`: rotated by r. */
+/**
+ * Modes in round `r`. The groups (the main thread, the two Tinypool modes, the two native ones)
+ * rotate every round and the pairs swap order every other round, so no mode always follows the
+ * same one, while the 1- and 2-thread runs compared by `speedup` stay back to back.
+ */
 function rotation(r: number): Mode[] {
-  const k = r % MODE_LIST.length;
-  return [...MODE_LIST.slice(k), ...MODE_LIST.slice(0, k)];
+  const groups = [['js-main'], ['tinypool-1', 'tinypool-2'], ['native-1', 'native-2']];
+  const k = r % groups.length;
+  const order = [...groups.slice(k), ...groups.slice(0, k)].flatMap((g) => (r % 2 === 1 ? [...g].reverse() : g));
+  return order.map((name) => {
+    const mode = MODE_LIST.find((m) => m.name === name);
+    if (!mode) throw new Error(`no mode ${name}`);
+    return mode;
+  });
 }
 
 export async function benchKernel(lazy: LazyWorkload, plan: Plan): Promise<KernelResult> {

@@ -1,5 +1,6 @@
 /** The issue's targets (ratios within one run), checked against a run's figures. */
 import { kernelLabel } from './report/format.js';
+import { median } from './stats.js';
 import type { ColdStart, DispatchResult, KernelResult, ModeName, TargetCheck } from './types.js';
 
 /** native-1 over js-main, per kernel (sha256's baseline is node:crypto on the main thread). */
@@ -19,8 +20,16 @@ export const SPIN_PLAUSIBLE_MAX = 1.5;
 /** Below this many ns per iteration no sequential loop runs: the run fails (loop deleted). */
 export const SPIN_MIN_NS = 0.05;
 
-/** How much faster mode `a` is than mode `b` (a ratio of median batch times). */
+/**
+ * How much faster mode `a` is than mode `b`: the median, over the timed rounds, of `b`'s batch
+ * time over `a`'s in the same round. Pairing by round cancels the slow drifts of a shared VM
+ * (another tenant busy for a few seconds), which a ratio of two medians lets land on one mode
+ * and not the other. Without paired samples: the ratio of the medians.
+ */
 export function speedup(kernel: KernelResult, a: ModeName, b: ModeName): number {
+  const ta = kernel.modes[a].samplesMs;
+  const tb = kernel.modes[b].samplesMs;
+  if (ta.length > 0 && ta.length === tb.length) return median(ta.map((t, i) => (tb[i] as number) / t));
   return kernel.modes[b].medianMs / kernel.modes[a].medianMs;
 }
 

@@ -25,7 +25,7 @@ export function readmeFigures(r: Results): string {
   const met = r.targets.filter((t) => t.met).length;
   return [
     BEGIN,
-    `Latest figures (${machineLine(r)}; ${r.settings.reps} rounds, ${r.settings.totalSeconds.toFixed(0)} s). Median ms per batch of 2 calls; ratios are speed-ups; the last column is the event loop's p99 lateness while native-2 runs. All in [bench/results.md](bench/results.md) (with min–max, tinypool-1, RSS and the targets: ${met} of ${r.targets.length} met).`,
+    `Latest figures (${machineLine(r)}; ${r.settings.reps} rounds, ${r.settings.totalSeconds.toFixed(0)} s). Median ms per batch of 2 calls; ratios are speed-ups (the median of per-round ratios); the last column is the event loop's p99 lateness while native-2 runs. All in [bench/results.md](bench/results.md) (with min–max, tinypool-1, RSS and the targets: ${met} of ${r.targets.length} met).`,
     '',
     '| kernel | one call | js-main | tinypool-2 | native-1 | native-2 | native-1 ÷ JS | native-2 ÷ native-1 | tinypool-2 ÷ JS | event loop p99, native-2 (ms) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -124,7 +124,9 @@ ${warnings.length ? `\n${warnings.map((w) => `> ⚠ ${w}`).join('\n')}\n` : ''}
 Median wall time of one batch of ${s.batch} independent calls, in ms (min–max over the timed rounds).
 \`js-main\`: the TypeScript twin called ${s.batch}× on the main thread; \`tinypool-N\`: spindle's js backend
 (the twins on Tinypool workers) with N threads; \`native-N\`: spindle's native pool with N threads.
-Ratios are speed-ups (median time of the slower ÷ the faster); \`sha256\`'s js-main is \`node:crypto\`.
+Ratios are speed-ups, paired by round: in every timed round, one mode's batch time over the
+other's, then the median of those (the 1- and 2-thread modes run back to back, so a slow spell
+of the shared VM hits both). \`sha256\`'s js-main is \`node:crypto\`.
 \`sha256\` runs twice: on bytes in a \`SharedArrayBuffer\`, which both backends read in place, and on
 bytes in an ordinary \`ArrayBuffer\`, which spindle copies on the main thread before each call (a
 transfer or detach could free that memory under a running job; shared memory cannot go away).
