@@ -1,6 +1,6 @@
 //! spindle's engine, free of any JavaScript binding: its own thread pool ([`pool`]),
 //! cooperative cancellation ([`cancel`]), throttled progress ([`ctx`]), the process-wide
-//! [`runtime`] that owns the pool, and the CPU [`kernels`].
+//! [`runtime`] that owns the pool, the CPU [`kernels`], and the [`spare`] buffers they reuse.
 //!
 //! A kernel is a plain function `fn(args…, &Ctx) -> Result<T, Cancelled>`: it polls its
 //! [`Ctx`] about every millisecond of work (through [`ctx::Steps::advance`]) and may split its
@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod kernels;
 pub mod pool;
 pub mod runtime;
+pub mod spare;
 
 pub use cancel::{CancelToken, Cancelled};
 pub use ctx::{Ctx, ProgressSink, Steps};

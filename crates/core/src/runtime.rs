@@ -97,8 +97,9 @@ impl Runtime {
         self.jobs.cancel_where(|g| g == group)
     }
 
-    /// Cancels every job, retires every pool, and returns a handle that waits for all their
-    /// threads to exit. The next [`Runtime::submit`] starts a fresh pool.
+    /// Cancels every job, retires every pool, frees the [`spare`](crate::spare) buffers, and
+    /// returns a handle that waits for all their threads to exit. The next
+    /// [`Runtime::submit`] starts a fresh pool.
     pub fn shutdown(&self) -> Shutdown {
         let mut state = lock(&self.state);
         self.jobs.cancel_where(|_| true);
@@ -106,6 +107,9 @@ impl Runtime {
         if let Some(pool) = state.pool.take() {
             exits.push(pool.retire());
         }
+        // Buffers still lent out come back as their jobs end, and their reaper frees them.
+        crate::spare::BYTES.release();
+        crate::spare::FLOATS.release();
         Shutdown(exits)
     }
 }

@@ -17,18 +17,19 @@ use std::ptr;
 
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
 use napi::{check_status, sys, Result};
+use spindle_core::spare::{Pooled, Spare};
 
 /// A typed-array argument, borrowed when shared, copied otherwise; derefs to its elements.
-pub(crate) struct Input<A, T>(Held<A, T>);
+pub(crate) struct Input<A, T: Pooled>(Held<A, T>);
 
-enum Held<A, T> {
+enum Held<A, T: Pooled> {
     /// A view of a `SharedArrayBuffer`, kept alive by napi-rs's reference to it.
     Shared(A),
-    /// A private copy of a view of an `ArrayBuffer`.
-    Copied(Vec<T>),
+    /// A private copy of a view of an `ArrayBuffer`, in a spare buffer when one fits.
+    Copied(Spare<T>),
 }
 
-impl<A: Deref<Target = [T]>, T> Deref for Input<A, T> {
+impl<A: Deref<Target = [T]>, T: Pooled> Deref for Input<A, T> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
@@ -42,6 +43,7 @@ impl<A: Deref<Target = [T]>, T> Deref for Input<A, T> {
 impl<A, T> TypeName for Input<A, T>
 where
     A: TypeName,
+    T: Pooled,
 {
     fn type_name() -> &'static str {
         A::type_name()
@@ -55,7 +57,7 @@ where
 impl<A, T> FromNapiValue for Input<A, T>
 where
     A: FromNapiValue + Deref<Target = [T]>,
-    T: Copy,
+    T: Pooled,
 {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
         // Checks that `value` is a typed array of the right element type.
@@ -63,7 +65,7 @@ where
         Ok(Input(if unsafe { in_shared_memory(env, value) }? {
             Held::Shared(array)
         } else {
-            Held::Copied(array.to_vec())
+            Held::Copied(T::spares().copy_of(&array))
         }))
     }
 }

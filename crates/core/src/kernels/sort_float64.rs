@@ -68,7 +68,10 @@ pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     copy_nans(data, &scan.nans, tail, &steps)?;
     // Bits from `hi` up are the same in every key: the first split looks below them.
     let hi = 64 - scan.shared.leading_ones();
-    let mut scratch = vec![0.0; keys];
+    // Lent by the store (the input's copy, just as large, often went back there moments ago):
+    // fresh pages cost a fault every 4 KiB.
+    let mut scratch = crate::spare::FLOATS.take(keys);
+    scratch.resize(keys, 0.0);
     match split::<true>(data, &mut scratch, hi, &steps)? {
         Split::Buckets(counts) => sort_buckets(
             &mut scratch,

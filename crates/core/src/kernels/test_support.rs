@@ -44,8 +44,9 @@ const MAX_SCALE: u64 = 16;
 
 /// Checks a kernel's progress reports. `run(ctx, scale)` runs the kernel on an input that grows
 /// with `scale` (1, 2, 4, …); the scale doubles until a run lasts [`LONG_RUN`]. Every run's
-/// fractions must be strictly increasing and in (0, 1), and the long run must report at least
-/// one. Nothing here asserts how fast anything is: the duration only picks the input size.
+/// fractions must be strictly increasing and in (0, 1), and a long run must report at least
+/// one (the largest, if smaller ones did not). Nothing here asserts how fast anything is: the
+/// duration only picks the input size.
 pub(crate) fn check_progress(mut run: impl FnMut(&Ctx, u64) -> Result<(), Cancelled>) {
     let mut scale = 1;
     loop {
@@ -59,9 +60,14 @@ pub(crate) fn check_progress(mut run: impl FnMut(&Ctx, u64) -> Result<(), Cancel
         let seen = seen.lock().expect("lock").clone();
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
         assert!(seen.iter().all(|f| *f > 0.0 && *f < 1.0), "{seen:?}");
-        if long {
-            assert!(!seen.is_empty(), "a long run reported no progress");
+        if long && !seen.is_empty() {
             return;
+        }
+        // A long run with nothing reported can be a busy machine's doing: its last steps before
+        // the end all came within the gate's first 50 ms, and the end itself (1) is never
+        // reported. A larger input has more steps; only the largest must report.
+        if long && scale >= MAX_SCALE {
+            panic!("a long run at scale {scale} reported no progress");
         }
         if scale >= MAX_SCALE {
             // An optimised build may outrun the largest input (the fractions it reported were

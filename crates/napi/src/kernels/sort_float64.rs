@@ -17,8 +17,8 @@ pub fn sort_float64<'env>(
     )]
     on_settled: Option<Function<'env, (), ()>>,
 ) -> Result<Option<Object<'env>>> {
-    // Copied on the JS thread, for the reason given in `sha256`.
-    let values = data.to_vec();
+    // Copied on the JS thread (see `crate::input` for why), into a spare buffer when one fits.
+    let values = spindle_core::spare::FLOATS.copy_of(&data);
     spawn(env, cancel, on_progress, on_settled, move |ctx| {
         spindle_core::kernels::sort_float64(&values, ctx).map(Float64Array::new)
     })
