@@ -53,7 +53,8 @@ export function machineInfo(): Machine {
     node: process.version,
     napi: process.versions.napi ?? 'unknown',
     commit: git(['rev-parse', '--short=12', 'HEAD']) || 'unknown',
-    dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    // The bench's own outputs (and the README figures taken from them) do not change what ran.
+    dirty: git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results.*', ':!README.md']) !== '',
     platform: `${platform()}-${arch()}`,
     totalMemMb: Math.round(totalmem() / 2 ** 20),
     loadAvg: { start: loadavg()[0] ?? 0, end: Number.NaN },
