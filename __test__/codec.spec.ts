@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, RLock, Semaphore, Thread, Value } from 'spindle';
-import { decode, encode } from '../dist/shared/codec.js';
+import { decode, encode } from '../dist/internal.js';
 import { makeShared, touchNested } from './fixtures/sync-targets.mjs';
 
 const module = new URL('./fixtures/sync-targets.mjs', import.meta.url);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import test from 'ava';
 import { kernels, SpindleError } from 'spindle';
 import type { NativeBinding } from '../dist/backend/native-binding.js';
-import { panicForTest } from '../dist/backend/native.js';
+import { panicForTest } from '../dist/internal.js';
 
 const binding = createRequire(import.meta.url)('../binding/index.cjs') as NativeBinding;
 

@@ -2,8 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { Lock, Queue, QueueEmpty, QueueFull, SpindleError, Thread } from 'spindle';
-import { encode } from '../dist/shared/codec.js';
-import { attachChild } from '../dist/shared/process-link.js';
+import { attachChild, encode } from '../dist/internal.js';
 import { consume, produce } from './fixtures/sync-targets.mjs';
 
 const module = new URL('./fixtures/sync-targets.mjs', import.meta.url);
