@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import test from 'ava';
 import { AbortError, kernels } from 'spindle';
 
@@ -59,4 +60,19 @@ test('one signal can abort several kernels at once', async (t) => {
   ];
   setTimeout(() => controller.abort(), 30);
   for (const p of running) await t.throwsAsync(p, { instanceOf: AbortError });
+});
+
+test('aborting sha256 of a large ordinary buffer (copied in chunks to a running job) rejects, and the next call is right', async (t) => {
+  const data = new Uint8Array(48 * 1024 * 1024 + 5);
+  for (let i = 0; i < data.length; i += 997) data[i] = i & 0xff;
+  const expected = createHash('sha256').update(data).digest('hex');
+  const controller = new AbortController();
+  const running = kernels.sha256(data, { signal: controller.signal });
+  controller.abort();
+  await t.throwsAsync(running, { instanceOf: AbortError });
+  // Two at once, so on the native backend one job receives its chunks while another hashes.
+  t.deepEqual(await Promise.all([kernels.sha256(data), kernels.sha256(data.subarray(3))]), [
+    expected,
+    createHash('sha256').update(data.subarray(3)).digest('hex'),
+  ]);
 });

@@ -220,6 +220,12 @@ impl<T: Copy + Send + 'static> DerefMut for Spare<T> {
     }
 }
 
+impl<T: Copy + Send + 'static> AsRef<[T]> for Spare<T> {
+    fn as_ref(&self) -> &[T] {
+        &self.vec
+    }
+}
+
 impl<T: Copy + Send + 'static> Drop for Spare<T> {
     fn drop(&mut self) {
         if let Some(home) = self.home {

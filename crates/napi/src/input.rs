@@ -60,13 +60,42 @@ where
     T: Pooled,
 {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        Ok(match unsafe { View::<A>::from_napi_value(env, value) }? {
+            View::Shared(array) => Input(Held::Shared(array)),
+            View::Unshared(array) => Input(Held::Copied(T::spares().copy_of(&array))),
+        })
+    }
+}
+
+/// A typed-array argument not yet copied, for a binding that copies it its own way (`sha256`
+/// streams the copy to a running job). An `Unshared` view must not leave the JavaScript thread:
+/// once the call returns, JavaScript may detach its buffer.
+pub(crate) enum View<A> {
+    /// A view of a `SharedArrayBuffer`: safe to read from any thread while held.
+    Shared(A),
+    /// A view of an `ArrayBuffer`: read it on this thread, during this call, only.
+    Unshared(A),
+}
+
+impl<A: TypeName> TypeName for View<A> {
+    fn type_name() -> &'static str {
+        A::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        A::value_type()
+    }
+}
+
+impl<A: FromNapiValue> FromNapiValue for View<A> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
         // Checks that `value` is a typed array of the right element type.
         let array = unsafe { A::from_napi_value(env, value) }?;
-        Ok(Input(if unsafe { in_shared_memory(env, value) }? {
-            Held::Shared(array)
+        Ok(if unsafe { in_shared_memory(env, value) }? {
+            View::Shared(array)
         } else {
-            Held::Copied(T::spares().copy_of(&array))
-        }))
+            View::Unshared(array)
+        })
     }
 }
 

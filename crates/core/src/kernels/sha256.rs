@@ -16,14 +16,34 @@ const SLICE: usize = 1 << 20;
 ///
 /// Preconditions: none. Progress counts bytes.
 pub fn sha256(data: &[u8], ctx: &Ctx) -> Result<String, Cancelled> {
-    let steps = ctx.steps(data.len() as u64);
+    sha256_chunks([data], data.len() as u64, ctx).map(|(digest, _)| digest)
+}
+
+/// The SHA-256 digest of the bytes of `chunks`, in order, which may still be arriving while
+/// it runs (from a channel, say): hashing overlaps the producer's work. `total` is how many
+/// bytes are expected, for progress; the second value returned is how many came, which the
+/// caller should compare with `total` (a producer that stopped early gives a digest of less).
+///
+/// Preconditions: none. Progress counts bytes, up to `total`.
+pub fn sha256_chunks<C: AsRef<[u8]>>(
+    chunks: impl IntoIterator<Item = C>,
+    total: u64,
+    ctx: &Ctx,
+) -> Result<(String, u64), Cancelled> {
+    let steps = ctx.steps(total);
     steps.advance(0)?;
     let mut hasher = Sha256::new();
-    for slice in data.chunks(SLICE) {
-        hasher.update(slice);
-        steps.advance(slice.len() as u64)?;
+    let mut hashed = 0u64;
+    for chunk in chunks {
+        for slice in chunk.as_ref().chunks(SLICE) {
+            hasher.update(slice);
+            let before = hashed;
+            hashed += slice.len() as u64;
+            // Progress counts up to `total`, whatever arrives beyond it.
+            steps.advance(hashed.min(total) - before.min(total))?;
+        }
     }
-    Ok(hex(&hasher.finalize()))
+    Ok((hex(&hasher.finalize()), hashed))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -74,6 +94,40 @@ mod test {
             let expected = hex(&Sha256::digest(&data[..len]));
             assert_eq!(digest(&data[..len]), expected, "{len} bytes");
         }
+    }
+
+    #[test]
+    fn chunks_hash_like_their_concatenation() {
+        let data: Vec<u8> = (0..5 * SLICE + 3).map(|i| (i % 251) as u8).collect();
+        let expected = hex(&Sha256::digest(&data));
+        let ctx = Ctx::default();
+        for size in [1, 1000, SLICE - 1, SLICE, 3 * SLICE + 1] {
+            let chunks = data.chunks(size);
+            assert_eq!(
+                sha256_chunks(chunks, data.len() as u64, &ctx),
+                Ok((expected.clone(), data.len() as u64)),
+                "chunks of {size}"
+            );
+        }
+        // Chunks from another thread, as the binding sends them.
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let producer = {
+            let data = data.clone();
+            std::thread::spawn(move || {
+                data.chunks(SLICE / 3)
+                    .for_each(|c| tx.send(c.to_vec()).expect("receiver alive"))
+            })
+        };
+        assert_eq!(
+            sha256_chunks(rx, data.len() as u64, &ctx),
+            Ok((expected, data.len() as u64))
+        );
+        producer.join().expect("producer");
+        // A short stream says so; a long one never pushes progress past 1.
+        let (_, got) = sha256_chunks([&data[..10]], 20, &ctx).expect("not cancelled");
+        assert_eq!(got, 10);
+        let (_, got) = sha256_chunks([&data[..30]], 20, &ctx).expect("not cancelled");
+        assert_eq!(got, 30);
     }
 
     #[test]
