@@ -33,7 +33,8 @@ function locallyBuilt(): string | undefined {
   try {
     // `node:fs` and `node:module` through getBuiltinModule: an ESM import of either evaluates
     // all its exports, which loads Node's streams at spindle's import (a cold start's ~2 ms).
-    found = process.getBuiltinModule('node:fs').readdirSync(BINDING_DIR).filter((f) => f.startsWith(prefix) && f.endsWith('.node'));
+    const files = process.getBuiltinModule('node:fs').readdirSync(BINDING_DIR);
+    found = files.filter((f) => f.startsWith(prefix) && f.endsWith('.node'));
   } catch {
     return undefined;
   }
@@ -45,7 +46,6 @@ function locallyBuilt(): string | undefined {
 export function loadNative(): Loaded {
   if (loaded) return loaded;
   try {
-    const require = process.getBuiltinModule('node:module').createRequire(BINDING_DIR);
     const local = process.env.NAPI_RS_NATIVE_LIBRARY_PATH ? undefined : locallyBuilt();
     let binding: NativeBinding | undefined;
     if (local) {
@@ -58,7 +58,8 @@ export function loadNative(): Loaded {
         // Not loadable here after all (copied from another machine?): the loader decides.
       }
     }
-    loaded = { binding: binding ?? (require('./index.cjs') as NativeBinding) };
+    binding ??= process.getBuiltinModule('node:module').createRequire(BINDING_DIR)('./index.cjs') as NativeBinding;
+    loaded = { binding };
   } catch (error) {
     loaded = { error: `the native binding could not be loaded: ${describe(error)}` };
   }
