@@ -157,6 +157,36 @@ test('writing to shared input while a kernel reads it is the caller’s race, ne
   t.is((await sorted).length, floats.length);
 });
 
+test('inputs are read when the call is made: changing or transferring them afterwards changes nothing', async (t) => {
+  const bytes = new Uint8Array(300_000).map((_, i) => i * 7);
+  const n = 20;
+  const a = randomFloats(n * n, 31);
+  const b = randomFloats(n * n, 32);
+  const floats = randomFloats(50_000, 33);
+  const expected = {
+    sha: sha(bytes),
+    product: matmulReference(a, b, n),
+    sorted: floats.slice().sort(),
+  };
+  const [bytesCopy, aCopy, bCopy, floatsCopy] = [bytes.slice(), a.slice(), b.slice(), floats.slice()];
+  const pending = [
+    kernels.sha256(bytesCopy),
+    kernels.matmul(aCopy, bCopy, n),
+    kernels.sortFloat64(floatsCopy),
+    // Several at once, so on the js backend some wait for a worker before they run.
+    kernels.sha256(bytes.slice()),
+  ] as const;
+  bytesCopy.fill(0);
+  aCopy.fill(1);
+  structuredClone(bCopy.buffer, { transfer: [bCopy.buffer] });
+  structuredClone(floatsCopy.buffer, { transfer: [floatsCopy.buffer] });
+  const [digest, product, sorted, again] = await Promise.all(pending);
+  t.is(digest, expected.sha);
+  t.is(again, expected.sha);
+  t.true(sameBits(product, expected.product));
+  t.true(sameBits(sorted, expected.sorted));
+});
+
 test('kernels run many calls at once and each gets its own answer', async (t) => {
   const limits = Array.from({ length: 40 }, (_, i) => 1000 + i * 997);
   const answers = await Promise.all(limits.map((l) => kernels.countPrimes(l)));

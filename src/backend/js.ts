@@ -197,6 +197,9 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     name: 'js',
 
     async run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
+      // Copied now, before the first await: once the kernel call has returned, the caller may
+      // change, transfer or detach its buffers.
+      const sent = forWorker[kernel](args);
       const started = generation;
       const TinypoolClass = await loadTinypool();
       if (generation !== started) {
@@ -219,7 +222,6 @@ export function jsBackend(initialThreads?: number): KernelBackend {
             if (typeof fraction === 'number') onProgress(fraction);
           });
         }
-        const sent = forWorker[kernel](args);
         const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
         const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
         // Tinypool drops a queued task on abort and terminates the worker of a running one.
