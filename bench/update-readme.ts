@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { coldTable, dispatchTable } from './report/markdown.js';
-import { ms, ratio } from './report/format.js';
+import { kernelCell, ms, ratio } from './report/format.js';
 import { machineLine } from './report/machine-line.js';
 import { speedup } from './targets.js';
 import type { Results } from './types.js';
@@ -20,7 +20,7 @@ const END = '<!-- bench:end -->';
 export function readmeFigures(r: Results): string {
   const rows = r.kernels.map((k) => {
     const t = (m: keyof typeof k.modes): string => ms(k.modes[m].medianMs);
-    return `| \`${k.name}\`${k.variant ? ` (${k.variant})` : ''} | ${k.size} | ${t('js-main')} | ${t('tinypool-2')} | ${t('native-1')} | ${t('native-2')} | ${ratio(speedup(k, 'native-1', 'js-main'))} | ${ratio(speedup(k, 'native-2', 'native-1'))} | ${ratio(speedup(k, 'tinypool-2', 'js-main'))} | ${ms(k.modes['native-2'].eventLoopP99Ms)} |`;
+    return `| ${kernelCell(k)} | ${k.size} | ${t('js-main')} | ${t('tinypool-2')} | ${t('native-1')} | ${t('native-2')} | ${ratio(speedup(k, 'native-1', 'js-main'))} | ${ratio(speedup(k, 'native-2', 'native-1'))} | ${ratio(speedup(k, 'tinypool-2', 'js-main'))} | ${ms(k.modes['native-2'].eventLoopP99Ms)} |`;
   });
   const met = r.targets.filter((t) => t.met).length;
   return [

@@ -33,3 +33,8 @@ export function xml(text: string): string {
 export function kernelLabel(k: { name: string; variant?: string }): string {
   return k.variant ? `${k.name} (${k.variant})` : k.name;
 }
+
+/** The same as a Markdown table cell: the kernel's name as code. */
+export function kernelCell(k: { name: string; variant?: string }): string {
+  return k.variant ? `\`${k.name}\` (${k.variant})` : `\`${k.name}\``;
+}

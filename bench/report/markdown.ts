@@ -3,11 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speedup } from '../targets.js';
 import { MODES, type KernelResult, type Results } from '../types.js';
-import { mb, ms, ratio, us } from './format.js';
+import { kernelCell, mb, ms, ratio, us } from './format.js';
 import { machineLine } from './machine-line.js';
-
-/** A kernel row's first cell. */
-const label = (k: KernelResult): string => `\`${k.name}\`${k.variant ? ` (${k.variant})` : ''}`;
 
 function table(head: string[], rows: string[][], align?: string[]): string {
   const sep = align ?? head.map((_, i) => (i === 0 ? '---' : '---:'));
@@ -24,7 +21,7 @@ export function kernelsTable(r: Results): string {
   return table(
     ['kernel', 'one call', ...MODES, 'native-1 ÷ JS', 'native-2 ÷ native-1', 'tinypool-2 ÷ JS', 'checksums'],
     r.kernels.map((k) => [
-      label(k),
+      kernelCell(k),
       k.size,
       ...MODES.map((m) => timeCell(k, m)),
       ratio(speedup(k, 'native-1', 'js-main')),
@@ -78,14 +75,14 @@ export function coldTable(r: Results): string {
 function eventLoopTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [label(k), ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`)]),
+    r.kernels.map((k) => [kernelCell(k), ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`)]),
   );
 }
 
 function memoryTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [label(k), ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`)]),
+    r.kernels.map((k) => [kernelCell(k), ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`)]),
   );
 }
 

@@ -149,7 +149,9 @@ export function jsBackend(initialThreads?: number): KernelBackend {
   /** Bumped by shutdown(): a call that was still loading Tinypool then must not start a pool. */
   let generation = 0;
 
-  const limit = (): number => threads ?? availableParallelism();
+  /** `os.availableParallelism()` asks the OS each time: read once, on first use. */
+  let cores: number | undefined;
+  const limit = (): number => threads ?? (cores ??= availableParallelism());
 
   function pool(TinypoolClass: typeof Tinypool): Pool {
     if (current) return current;

@@ -31,11 +31,18 @@ pub fn sha256<'env>(
                 hash(&bytes, ctx)
             })
         }
+        // One chunk or less: copy, then hash, as any kernel does (no channel to set up).
+        View::Unshared(bytes) if bytes.len() <= COPY_CHUNK => {
+            let copy = BYTES.copy_of(&bytes);
+            return spawn(env, cancel, on_progress, on_settled, move |ctx| {
+                hash(&copy, ctx)
+            });
+        }
         View::Unshared(bytes) => bytes,
     };
     // JavaScript may detach an ArrayBuffer once this call returns, so its bytes are copied now,
-    // on this thread. The job starts first and hashes each chunk as it lands: hashing overlaps
-    // the copy instead of following it.
+    // on this thread. For a large one the job starts first and hashes each chunk as it lands:
+    // hashing overlaps the copy instead of following it.
     let total = bytes.len() as u64;
     let (chunks, received) = mpsc::channel::<Spare<u8>>();
     let promise = spawn_fallible(env, cancel, on_progress, on_settled, move |ctx| {
