@@ -24,7 +24,8 @@ export interface QueueOptions {
 let reviving: QueueStore | undefined;
 
 /** `node:v8` (the items' wire format), loaded with the first item rather than with spindle. */
-const v8 = (): typeof import('node:v8') => process.getBuiltinModule('node:v8');
+let v8Module: typeof import('node:v8') | undefined;
+const v8 = (): typeof import('node:v8') => (v8Module ??= process.getBuiltinModule('node:v8'));
 
 /**
  * A first-in, first-out queue of structured-cloneable items (anything `postMessage` can send,
