@@ -195,48 +195,60 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     return new SpindleError(`a js kernel worker failed: ${message}`, 'ERR_SPINDLE_JS_WORKER', { cause });
   }
 
+  /** Calls not yet settled, so shutdown() resolves only after each of them has rejected. */
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function call<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
+    // Copied now, before the first await: once the kernel call has returned, the caller may
+    // change, transfer or detach its buffers.
+    const sent = forWorker[kernel](args);
+    const started = generation;
+    const TinypoolClass = await loadTinypool();
+    if (generation !== started) {
+      // shutdown() ran while this call waited for Tinypool to load: it is cancelled too.
+      throw new CancelledError('the kernel was cancelled by shutdown()');
+    }
+    const used = pool(TinypoolClass);
+    try {
+      await acquire(used, limit(), job.signal);
+    } catch (error) {
+      throw toSpindleError(error, used, job.signal.aborted);
+    }
+    // Progress travels on a port of its own: Tinypool's `channel` is not available to
+    // worker_threads. The worker closes its end when the task ends; so does this side.
+    const channel = job.onProgress ? new MessageChannel() : undefined;
+    try {
+      const { onProgress } = job;
+      if (channel && onProgress) {
+        channel.port1.on('message', (fraction: unknown) => {
+          if (typeof fraction === 'number') onProgress(fraction);
+        });
+      }
+      const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
+      const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
+      // Tinypool drops a queued task on abort and terminates the worker of a running one.
+      // Tinypool runs a task with a signal only on a worker with nothing else in flight: give
+      // it one only when the call can be aborted.
+      const abortable = job.signal !== NEVER_ABORTED;
+      return (await used.tinypool.run(task, abortable ? { signal: job.signal, transferList } : { transferList })) as KernelResults[K];
+    } catch (error) {
+      throw toSpindleError(error, used, job.signal.aborted);
+    } finally {
+      channel?.port1.close();
+      release(used, limit());
+    }
+  }
+
   return {
     name: 'js',
 
-    async run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]> {
-      // Copied now, before the first await: once the kernel call has returned, the caller may
-      // change, transfer or detach its buffers.
-      const sent = forWorker[kernel](args);
-      const started = generation;
-      const TinypoolClass = await loadTinypool();
-      if (generation !== started) {
-        // shutdown() ran while this call waited for Tinypool to load: it is cancelled too.
-        throw new CancelledError('the kernel was cancelled by shutdown()');
-      }
-      const used = pool(TinypoolClass);
-      try {
-        await acquire(used, limit(), job.signal);
-      } catch (error) {
-        throw toSpindleError(error, used, job.signal.aborted);
-      }
-      // Progress travels on a port of its own: Tinypool's `channel` is not available to
-      // worker_threads. The worker closes its end when the task ends; so does this side.
-      const channel = job.onProgress ? new MessageChannel() : undefined;
-      try {
-        const { onProgress } = job;
-        if (channel && onProgress) {
-          channel.port1.on('message', (fraction: unknown) => {
-            if (typeof fraction === 'number') onProgress(fraction);
-          });
-        }
-        const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
-        const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
-        // Tinypool drops a queued task on abort and terminates the worker of a running one.
-        // Tinypool runs a task with a signal only on a worker with nothing else in flight: give
-        // it one only when the call can be aborted.
-        const abortable = job.signal !== NEVER_ABORTED;
-        return (await used.tinypool.run(task, abortable ? { signal: job.signal, transferList } : { transferList })) as KernelResults[K];
-      } catch (error) {
-        throw toSpindleError(error, used, job.signal.aborted);
-      } finally {
-        channel?.port1.close();
-        release(used, limit());
-      }
+    run(kernel, args, job) {
+      // The copy of the inputs happens now, inside `call`, before its first await.
+      const running = call(kernel, args, job);
+      inFlight.add(running);
+      const forget = (): void => void inFlight.delete(running);
+      running.then(forget, forget);
+      return running;
     },
 
     threads: limit,
@@ -256,13 +268,17 @@ export function jsBackend(initialThreads?: number): KernelBackend {
 
     async shutdown() {
       generation++;
+      const pending = [...inFlight];
       const p = current;
-      if (!p) return;
       current = undefined;
-      p.destroyed = true;
-      const cancelled = new CancelledError('the kernel was cancelled by shutdown()');
-      for (const waiter of p.waiting.splice(0)) waiter.cancel(cancelled);
-      await p.tinypool.destroy();
+      if (p) {
+        p.destroyed = true;
+        const cancelled = new CancelledError('the kernel was cancelled by shutdown()');
+        for (const waiter of p.waiting.splice(0)) waiter.cancel(cancelled);
+        await p.tinypool.destroy();
+      }
+      // Including calls still loading Tinypool: they see the new generation and reject.
+      await Promise.allSettled(pending);
     },
   };
 }

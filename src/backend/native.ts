@@ -105,9 +105,6 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
       const pending = [...inFlight];
       await binding.shutdown();
       await Promise.allSettled(pending);
-      // One macrotask turn: the callers' own rejection handlers (microtasks) run before
-      // shutdown() resolves, so "pending work was cancelled" is observable in order.
-      await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

@@ -138,5 +138,10 @@ export function configure(options: ConfigureOptions): void {
  * process can exit at once. Later kernel calls start the backends afresh.
  */
 export async function shutdown(): Promise<void> {
+  // Each backend resolves once its pending calls have all rejected.
   await Promise.all([native?.shutdown(), js?.shutdown()]);
+  // Then one macrotask turn: the callers' own rejection handlers (microtasks, a few hops
+  // behind the backends') run before shutdown() resolves, so "pending work was cancelled" is
+  // observable in order, on either backend.
+  await new Promise((resolve) => setImmediate(resolve));
 }
