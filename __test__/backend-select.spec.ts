@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { AbortError, backend, kernels } from 'spindle';
+import { bestCpuPath, supportedCpuPaths } from './helpers/cpu.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -94,8 +95,8 @@ console.log(JSON.stringify({ js, jsDefault, jsCallNative, native, nativeCallJs, 
   );
   const digest = sha('the quick brown fox');
   t.deepEqual(out.js, { active: 'js', threads: 3, reason: `the js backend was chosen (configure({ backend: 'js' }))` });
-  t.deepEqual(out.native, { active: 'native', threads: 3 });
-  t.deepEqual(out.auto, { active: 'native', threads: 3 });
+  t.deepEqual(out.native, { active: 'native', threads: 3, cpu: bestCpuPath() });
+  t.deepEqual(out.auto, { active: 'native', threads: 3, cpu: bestCpuPath() });
   t.deepEqual(out.jsDefault, { value: digest });
   t.deepEqual(out.jsCallNative, { value: digest });
   t.deepEqual(out.nativeCallJs, { value: digest });
@@ -112,7 +113,7 @@ console.log(JSON.stringify({ info, count }));`;
   t.deepEqual(js.count, { value: 9592 });
 
   const native = report<{ info: unknown; count: unknown }>(t, await runChild(source, { SPINDLE_BACKEND: 'native', SPINDLE_THREADS: '2' }));
-  t.deepEqual(native.info, { value: { active: 'native', threads: 2 } });
+  t.deepEqual(native.info, { value: { active: 'native', threads: 2, cpu: bestCpuPath() } });
   t.deepEqual(native.count, { value: 9592 });
 
   const bad = report<{ info: { error: { name: string; code: string; message: string } }; count: unknown }>(
@@ -122,6 +123,32 @@ console.log(JSON.stringify({ info, count }));`;
   t.is(bad.info.error.name, 'TypeError');
   t.is(bad.info.error.code, 'ERR_INVALID_ARG_VALUE');
   t.true(bad.info.error.message.includes('SPINDLE_BACKEND'), bad.info.error.message);
+});
+
+test('SPINDLE_CPU forces each supported CPU path, and refuses a path that is none or not supported', async (t) => {
+  const source = `import { kernels, backend } from 'spindle';
+${SETTLE}
+const info = await settle(Promise.resolve().then(() => backend()));
+const count = await settle(kernels.countPrimes(1_000_000));
+console.log(JSON.stringify({ info, count }));`;
+  for (const cpu of supportedCpuPaths()) {
+    const out = report<{ info: unknown; count: unknown }>(
+      t,
+      await runChild(source, { SPINDLE_BACKEND: 'native', SPINDLE_THREADS: '1', SPINDLE_CPU: cpu }),
+    );
+    t.deepEqual(out.info, { value: { active: 'native', threads: 1, cpu } }, cpu);
+    t.deepEqual(out.count, { value: 78_498 }, cpu);
+  }
+  const unsupported = process.arch === 'arm64' ? 'avx2' : 'neon';
+  for (const cpu of ['sse9', unsupported]) {
+    const bad = report<{ info: { error: { name: string; code: string; message: string } }; count: unknown }>(
+      t,
+      await runChild(source, { SPINDLE_BACKEND: 'native', SPINDLE_CPU: cpu }),
+    );
+    t.is(bad.info.error.name, 'TypeError', cpu);
+    t.is(bad.info.error.code, 'ERR_INVALID_ARG_VALUE', cpu);
+    t.true(bad.info.error.message.includes('SPINDLE_CPU'), bad.info.error.message);
+  }
 });
 
 test('aborting a running js twin rejects with AbortError, and the pool keeps working', async (t) => {

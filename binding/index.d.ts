@@ -32,6 +32,17 @@ export declare function __panicForTest(message: string, cancel: CancelHandle): P
 /** Counts the primes below `limit` with a parallel segmented sieve. */
 export declare function countPrimes(limit: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
 
+/** The active CPU code path and the supported ones. */
+export declare function cpuInfo(): CpuInfo
+
+/** The CPU code paths: the one kernels use now, and every one this CPU can run. */
+export interface CpuInfo {
+  /** The path jobs started from now on use (`'avx512'`, `'avx2'`, `'baseline'`, `'neon'`). */
+  active: string
+  /** Every path this CPU supports, slowest first. */
+  supported: Array<string>
+}
+
 /**
  * Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with a message
  * starting with `ERR_SPINDLE_INVALID_IMAGE: `.
@@ -87,6 +98,12 @@ export interface PoolInfo {
   /** Jobs submitted and not yet settled. */
   inFlight: number
 }
+
+/**
+ * Makes `path` the code path of jobs started from now on (`SPINDLE_CPU`). Rejects a name that
+ * is no path, or a path this CPU cannot run.
+ */
+export declare function setCpu(path: string): void
 
 /**
  * Sets the pool size. A running pool of another size finishes its jobs and retires; the next

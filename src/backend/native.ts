@@ -99,6 +99,8 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
 
     threads: () => binding.poolInfo().threads,
 
+    cpu: () => binding.cpuInfo().active,
+
     setThreads: (threads) => binding.setThreads(threads),
 
     async shutdown() {

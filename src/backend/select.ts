@@ -7,7 +7,7 @@ import { invalidArgValue, outOfRange } from '../arg-errors.js';
 import { SpindleError } from '../errors.js';
 import { checkInteger, checkOptionalChoice, checkOptions } from '../validate.js';
 import { jsBackend } from './js.js';
-import { loadNative } from './native-binding.js';
+import { loadNative, type NativeBinding } from './native-binding.js';
 import { nativeBackend } from './native.js';
 import type { BackendName, KernelBackend } from './types.js';
 
@@ -20,6 +20,11 @@ export interface BackendInfo {
   active: BackendName;
   /** Threads that backend runs kernels on. */
   threads: number;
+  /**
+   * The native code path chosen at run time for this CPU (`'avx512'`, `'avx2'`, `'baseline'`,
+   * `'neon'`), or the one `SPINDLE_CPU` forced. Absent when the js backend is active.
+   */
+  cpu?: string;
   /** Why the native backend is not active (the loader's own error, or the setting that chose js). */
   reason?: string;
 }
@@ -69,10 +74,27 @@ function configuredThreads(): number | undefined {
   return n;
 }
 
+/**
+ * `SPINDLE_CPU=<path>` forces a CPU code path the CPU supports (a slower one: for tests and
+ * comparisons). A name that is no path, or a path this CPU cannot run, throws a coded error, as
+ * a bad `SPINDLE_BACKEND` does: running on another path than the one asked for would make a
+ * comparison silently wrong.
+ */
+function forceCpuFromEnv(binding: NativeBinding): void {
+  const env = process.env.SPINDLE_CPU;
+  if (env === undefined || env === '') return;
+  const { supported } = binding.cpuInfo();
+  if (!supported.includes(env)) {
+    throw invalidArgValue('SPINDLE_CPU', env, `must be a path this CPU supports: ${supported.map((p) => `'${p}'`).join(', ')}`);
+  }
+  binding.setCpu(env);
+}
+
 function getNative(): KernelBackend | { error: string } {
   if (native) return native;
   const loaded = loadNative();
   if ('error' in loaded) return loaded;
+  forceCpuFromEnv(loaded.binding);
   native = nativeBackend(loaded.binding);
   const n = configuredThreads();
   if (n !== undefined) native.setThreads(n);
@@ -113,7 +135,8 @@ export function backend(): BackendInfo {
     if (value === 'native') throw nativeUnavailable(n.error);
     return { active: 'js', threads: getJs().threads(), reason: n.error };
   }
-  return { active: 'native', threads: n.threads() };
+  const cpu = n.cpu?.();
+  return cpu === undefined ? { active: 'native', threads: n.threads() } : { active: 'native', threads: n.threads(), cpu };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface KernelBackend {
   run<K extends KernelName>(kernel: K, args: KernelArgs[K], job: JobControl): Promise<KernelResults[K]>;
   /** Threads the backend runs kernels on. */
   threads(): number;
+  /** The CPU code path its kernels use (`'avx512'`, `'avx2'`, `'baseline'`, `'neon'`); native only. */
+  cpu?(): string;
   /** Sets the number of threads (already validated). */
   setThreads(threads: number): void;
   /** Cancels pending work and releases every thread; later calls start afresh. */

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::cancel::{CancelToken, Cancelled};
+use crate::cpu::{self, CpuPath};
 
 /// Receives progress fractions in `[0, 1)` from a kernel. Called on pool threads, never
 /// concurrently (a [`Steps`] serialises its calls), so it must be quick and must not block.
@@ -13,11 +14,19 @@ pub type ProgressSink = Arc<dyn Fn(f64) + Send + Sync>;
 /// The shortest gap between two progress reports of one kernel.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
-/// A kernel's context: the job's [`CancelToken`] and, when somebody listens, a progress sink.
-#[derive(Clone, Default)]
+/// A kernel's context: the job's [`CancelToken`], the [`CpuPath`] its vector code may use, and,
+/// when somebody listens, a progress sink.
+#[derive(Clone)]
 pub struct Ctx {
     cancel: CancelToken,
     sink: Option<ProgressSink>,
+    cpu: CpuPath,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Self::new(CancelToken::default())
+    }
 }
 
 impl std::fmt::Debug for Ctx {
@@ -25,14 +34,37 @@ impl std::fmt::Debug for Ctx {
         f.debug_struct("Ctx")
             .field("cancel", &self.cancel)
             .field("progress", &self.sink.is_some())
+            .field("cpu", &self.cpu)
             .finish()
     }
 }
 
 impl Ctx {
-    /// A context that stops when `cancel` is cancelled and reports no progress.
+    /// A context that stops when `cancel` is cancelled, reports no progress and runs on the
+    /// process-wide [`cpu::active`] path.
     pub fn new(cancel: CancelToken) -> Self {
-        Self { cancel, sink: None }
+        Self {
+            cancel,
+            sink: None,
+            cpu: cpu::active(),
+        }
+    }
+
+    /// Runs the kernel's vector code on `path` instead (tests check every supported path this
+    /// way). The caller makes sure the CPU supports it: kernels trust [`Ctx::cpu`].
+    ///
+    /// # Panics
+    /// When this CPU cannot run `path`: running its code would be undefined behaviour.
+    pub fn with_cpu(mut self, path: CpuPath) -> Self {
+        assert!(path.is_supported(), "this CPU cannot run the {path} path");
+        self.cpu = path;
+        self
+    }
+
+    /// The code path this job's kernel uses; always one the CPU supports.
+    #[inline]
+    pub fn cpu(&self) -> CpuPath {
+        self.cpu
     }
 
     /// Adds a progress sink.

@@ -1,5 +1,5 @@
 //! spindle's engine, free of any JavaScript binding: its own thread pool ([`pool`]),
-//! cooperative cancellation ([`cancel`]), throttled progress ([`ctx`]), the process-wide
+//! cooperative cancellation ([`cancel`]), run-time CPU dispatch ([`cpu`]), throttled progress ([`ctx`]), the process-wide
 //! [`runtime`] that owns the pool, the CPU [`kernels`], and the [`spare`] buffers they reuse.
 //!
 //! A kernel is a plain function `fn(args…, &Ctx) -> Result<T, Cancelled>`: it polls its
@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod cancel;
+pub mod cpu;
 pub mod ctx;
 pub mod kernels;
 pub mod pool;
@@ -15,6 +16,7 @@ pub mod runtime;
 pub mod spare;
 
 pub use cancel::{CancelToken, Cancelled};
+pub use cpu::CpuPath;
 pub use ctx::{Ctx, ProgressSink, Steps};
 pub use pool::{Exited, JobError, Pool, PoolError};
 pub use runtime::Runtime;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use napi::bindgen_prelude::Object;
 use napi::{Env, Result};
 use napi_derive::napi;
+use spindle_core::cpu::{self, CpuPath};
 use spindle_core::Runtime;
 
 use crate::errors::{invalid_arg, pool_error};
@@ -66,4 +67,37 @@ pub fn shutdown(env: &Env) -> Result<Object<'_>> {
         })
         .map_err(|e| invalid_arg(format!("cannot start the shutdown waiter: {e}")))?;
     Ok(promise)
+}
+
+/// The CPU code paths: the one kernels use now, and every one this CPU can run.
+#[napi(object)]
+pub struct CpuInfo {
+    /// The path jobs started from now on use (`'avx512'`, `'avx2'`, `'baseline'`, `'neon'`).
+    pub active: String,
+    /// Every path this CPU supports, slowest first.
+    pub supported: Vec<String>,
+}
+
+/// The active CPU code path and the supported ones.
+#[napi]
+pub fn cpu_info() -> CpuInfo {
+    CpuInfo {
+        active: cpu::active().name().to_owned(),
+        supported: cpu::supported()
+            .into_iter()
+            .map(|p| p.name().to_owned())
+            .collect(),
+    }
+}
+
+/// Makes `path` the code path of jobs started from now on (`SPINDLE_CPU`). Rejects a name that
+/// is no path, or a path this CPU cannot run.
+#[napi]
+pub fn set_cpu(path: String) -> Result<()> {
+    let Some(p) = CpuPath::parse(&path) else {
+        return Err(invalid_arg(format!(
+            "no CPU code path is named '{path}' (paths: baseline, avx2, avx512, neon)"
+        )));
+    };
+    cpu::force(p).map_err(|e| invalid_arg(e.to_string()))
 }
