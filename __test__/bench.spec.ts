@@ -22,6 +22,7 @@ interface QuickResults {
   kernels: Array<{ name: string; variant?: string; checksumsMatch: boolean; mismatches: string[]; modes: Record<string, { medianMs: number }> }>;
   dispatch: Array<{ pool: string; inFlight: number; usPerTask: number }>;
   coldStartMs: Record<string, unknown>;
+  references?: { cpu: string; figures: Array<{ kernel: string; label: string; value: number | null; unit: string; note?: string }> };
 }
 
 function runBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -76,8 +77,22 @@ test('npm run bench -- --quick: exits 0, checksums match across all modes, repor
       }
     }
     for (const key of ['native', 'tinypool']) t.is(typeof results.coldStartMs[key], 'number', `coldStartMs.${key}`);
+    // Every kernel but spin is measured against a reference; spindle's own figure always exists,
+    // and so do the references the project builds itself (node:crypto, rdst, the vector peak).
+    const figures = results.references?.figures ?? [];
+    for (const kernel of Object.keys(kernels).filter((k) => k !== 'spin')) {
+      const own = figures.find((f) => f.kernel === kernel && f.label.startsWith('spindle native'));
+      t.true(typeof own?.value === 'number' && own.value > 0, `references: spindle's ${kernel}`);
+    }
+    for (const [kernel, label] of [['sha256', 'node:crypto, from memory'], ['sha256', 'node:crypto, in cache'], ['sortFloat64', 'rdst'], ['matmul', 'vector peak']]) {
+      const f = figures.find((x) => x.kernel === kernel && x.label.startsWith(label as string));
+      t.true(typeof f?.value === 'number' && f.value > 0, `references: ${kernel} ${label} (${f?.note ?? 'missing'})`);
+    }
+    for (const f of figures.filter((x) => x.value === null)) t.truthy(f.note, `an unmeasured reference says why: ${f.label}`);
 
-    t.regex(readFileSync(join(out, 'results.md'), 'utf8'), /\| `ela` \|/);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    t.regex(md, /\| `ela` \|/);
+    t.regex(md, /## Against the best available/);
     t.regex(readFileSync(join(out, 'results.svg'), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     // The committed figures are left alone.
     t.is(existsSync(committed) ? statSync(committed).mtimeMs : undefined, before);

@@ -7,21 +7,24 @@ export interface Options {
   quick: boolean;
   /** Where results.json / .md / .svg go (default: `bench/`, the committed latest figures). */
   out: string;
-  /** Only these sections: `kernels`, `dispatch`, `cold` (default: all). */
+  /** Only these sections: `kernels`, `refs`, `dispatch`, `cold` (default: all). */
   sections: Set<string>;
   /** Only these kernels (default: all). */
   kernels: Set<string> | undefined;
 }
 
+/** Every section, in run order. */
+export const SECTIONS = ['kernels', 'refs', 'dispatch', 'cold'] as const;
+
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--sections kernels,dispatch,cold] [--kernels spin,ela]`;
+const USAGE = `usage: npm run bench -- [--quick] [--out DIR] [--sections kernels,refs,dispatch,cold] [--kernels spin,ela]`;
 
 export function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     quick: false,
     out: BENCH_DIR,
-    sections: new Set(['kernels', 'dispatch', 'cold']),
+    sections: new Set(SECTIONS),
     kernels: undefined,
   };
   for (let i = 0; i < argv.length; i++) {

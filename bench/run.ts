@@ -6,25 +6,26 @@
  *   npm run bench -- --quick         tiny sizes, seconds; checks the checksums, not the timings;
  *                                    writes to bench/.scratch/quick/ unless --out is given
  *   npm run bench -- --out DIR       write the results elsewhere
- *   npm run bench -- --sections kernels,dispatch,cold --kernels spin,ela   a part only
+ *   npm run bench -- --sections kernels,refs,dispatch,cold --kernels spin,ela   a part only
  *
  * Exits non-zero when any mode's results disagree (a checksum mismatch) or anything fails.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { kernels as spindleKernels, shutdown } from 'spindle';
-import { BENCH_DIR, parseOptions } from './cli.js';
+import { backend, kernels as spindleKernels, shutdown } from 'spindle';
+import { BENCH_DIR, SECTIONS, parseOptions } from './cli.js';
 import { benchColdStart } from './cold-start.js';
 import { benchDispatch, benchNativeLayers } from './dispatch.js';
 import { benchKernel } from './kernel-bench.js';
+import { benchReferences } from './references.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { rssMethod } from './monitor.js';
 import { writeJson } from './report/json.js';
 import { writeMarkdown } from './report/markdown.js';
 import { writeSvg } from './report/svg.js';
 import { round } from './stats.js';
-import { evaluateTargets, SPIN_MIN_NS, SPIN_PLAUSIBLE_MAX, speedup } from './targets.js';
-import type { ColdStart, DispatchLayer, DispatchResult, KernelResult, Results } from './types.js';
+import { evaluateReferenceTargets, evaluateTargets, SPIN_MIN_NS, SPIN_PLAUSIBLE_MAX, speedup } from './targets.js';
+import type { ColdStart, DispatchLayer, DispatchResult, KernelResult, References, Results } from './types.js';
 import { FULL_SIZES, QUICK_SIZES, workloads } from './workloads.js';
 
 const EMPTY_COLD: ColdStart = {
@@ -41,7 +42,7 @@ const EMPTY_COLD: ColdStart = {
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const partial = options.sections.size < 3 || options.kernels !== undefined;
+  const partial = options.sections.size < SECTIONS.length || options.kernels !== undefined;
   let out = options.out;
   // The committed figures in bench/ come from full runs only.
   if (resolve(out) === resolve(BENCH_DIR) && (options.quick || partial)) {
@@ -54,8 +55,10 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   // Every mode names its backend per call; the native one has to load (this rejects if not).
   await spindleKernels.spin(0, { backend: 'native' });
+  const cpuPath = backend().cpu;
+  if (cpuPath !== undefined) machine.cpuPath = cpuPath;
   const plan = options.quick ? { warmups: 0, reps: 1, log } : { warmups: 2, reps: 11, log };
-  log(`spindle bench${options.quick ? ' --quick' : ''}: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAvg.start.toFixed(2)}`);
+  log(`spindle bench${options.quick ? ' --quick' : ''}: ${machine.cpus} × ${machine.cpuModel} (${cpuPath ?? 'js'}), Node ${machine.node}, load ${machine.loadAvg.start.toFixed(2)}`);
   for (const note of machine.notes) log(`note: ${note}`);
 
   const kernels: KernelResult[] = [];
@@ -68,6 +71,16 @@ async function main(): Promise<number> {
       kernels.push(await benchKernel(lazy, plan));
     }
     // Releases Tinypool's workers and the native pool before the next sections.
+    await shutdown();
+  }
+
+  let references: References | undefined;
+  if (options.sections.has('refs')) {
+    references = await benchReferences(options.quick ? QUICK_SIZES : FULL_SIZES, {
+      rounds: options.quick ? 1 : 11,
+      scratch: join(BENCH_DIR, '.scratch', 'refs'),
+      log,
+    });
     await shutdown();
   }
 
@@ -130,7 +143,11 @@ async function main(): Promise<number> {
     coldStartMs,
     checksumsMatch,
     spinNsPerIteration,
-    targets: evaluateTargets(kernels, dispatch, options.sections.has('cold') ? coldStartMs : undefined),
+    ...(references ? { references } : {}),
+    targets: [
+      ...evaluateTargets(kernels, dispatch, options.sections.has('cold') ? coldStartMs : undefined),
+      ...(references ? evaluateReferenceTargets(references) : []),
+    ],
     warnings,
   };
   const files = [writeJson(out, results), writeMarkdown(out, results, rssMethod), writeSvg(out, results)];

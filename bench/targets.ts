@@ -1,7 +1,7 @@
 /** The issue's targets (ratios within one run), checked against a run's figures. */
 import { kernelLabel } from './report/format.js';
 import { median } from './stats.js';
-import type { ColdStart, DispatchResult, KernelResult, ModeName, TargetCheck } from './types.js';
+import type { ColdStart, DispatchResult, KernelResult, ModeName, References, TargetCheck } from './types.js';
 
 /** native-1 over js-main, per kernel (sha256's baseline is node:crypto on the main thread). */
 const NATIVE_OVER_JS: Record<string, number> = {
@@ -66,5 +66,34 @@ export function evaluateTargets(kernels: KernelResult[], dispatch: DispatchResul
   }
   if (n1 !== undefined) out.push(check('dispatch, 1 in flight: native', n1, 'µs', '<=', 25));
   if (cold) out.push(check('cold start: import → first native result', cold.native, 'ms', '<=', 5));
+  return out;
+}
+
+/**
+ * Issue 13's goals against the references: one thread, ratios of figures taken in the same run.
+ * A goal whose reference was not measured here (an optional one not installed) is left out.
+ */
+export function evaluateReferenceTargets(refs: References): TargetCheck[] {
+  const value = (kernel: string, label: string): number | undefined => {
+    const v = refs.figures.find((f) => f.kernel === kernel && f.label.startsWith(label))?.value;
+    return v === null || v === undefined ? undefined : v;
+  };
+  const out: TargetCheck[] = [];
+  const add = (what: string, measured: number | undefined, unit: TargetCheck['unit'], op: TargetCheck['op'], goal: number): void => {
+    if (measured !== undefined && Number.isFinite(measured)) out.push(check(what, measured, unit, op, goal));
+  };
+  const ratioOf = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a / b);
+
+  add('countPrimes: native ÷ primesieve, 1 thread (time)', ratioOf(value('countPrimes', 'spindle native'), value('countPrimes', 'primesieve')), '×', '<=', 1.5);
+  const mandelGoal = refs.cpu === 'avx512' ? 0.35 : refs.cpu === 'avx2' ? 0.5 : undefined;
+  if (mandelGoal !== undefined) add(`mandelbrot: ns per iteration on ${refs.cpu}, 1 thread`, value('mandelbrot', 'spindle native'), 'ns', '<=', mandelGoal);
+  if (refs.cpu === 'avx512') add("matmul 'exact': GFLOP/s on avx512, 1 thread", value('matmul', "spindle native, 'exact'"), 'GFLOP/s', '>=', 40);
+  const fastMs = refs.figures.find((f) => f.kernel === 'matmul' && f.label === "spindle native, 'fast'" && f.unit === 'ms')?.value ?? undefined;
+  add("matmul 'fast': native ÷ numpy's BLAS, 1 thread (time)", ratioOf(fastMs, value('matmul', 'numpy')), '×', '<=', 1.2);
+  add('sortFloat64: native ÷ rdst, 1 thread (time)', ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'rdst')), '×', '<=', 1);
+  add('sortFloat64: native ÷ numpy np.sort, 1 thread (time)', ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'numpy')), '×', '<=', 2);
+  add('sha256: GB/s from memory, 1 thread', value('sha256', 'spindle native'), 'GB/s', '>=', 1.45);
+  add('sha256: native over node:crypto, from memory (speed)', ratioOf(value('sha256', 'spindle native'), value('sha256', 'node:crypto, from memory')), '×', '>=', 1);
+  add('ela: whole call ÷ Pillow JPEG-only ELA, 1 thread (time)', ratioOf(value('ela', 'spindle native'), value('ela', 'Pillow')), '×', '<=', 1.6);
   return out;
 }

@@ -9,6 +9,8 @@ export type PoolName = (typeof POOLS)[number];
 export interface Machine {
   cpus: number;
   cpuModel: string;
+  /** The native kernels' CPU code path (`backend().cpu`): `avx512`, `avx2`, `baseline`, `neon`. */
+  cpuPath?: string;
   node: string;
   napi: string;
   commit: string;
@@ -99,8 +101,29 @@ export interface Results {
   checksumsMatch: boolean;
   /** spin's wall time per loop iteration, twin (js-main) and native (native-1), in ns. */
   spinNsPerIteration: { twin: number; native: number } | undefined;
+  /** The kernels against the best implementations a user could pick instead (issue 13). */
+  references?: References;
   targets: TargetCheck[];
   warnings: string[];
+}
+
+/** One figure of the references section: spindle's or a reference's, one thread. */
+export interface ReferenceFigure {
+  kernel: string;
+  /** Who ran it, e.g. `spindle native` or `rdst 0.20 (radix sort), 1 thread`. */
+  label: string;
+  /** Median over the rounds; `null` when not measured (then `note` says why). */
+  value: number | null;
+  /** The best round, in the same unit. */
+  min?: number;
+  unit: 'ms' | 'GB/s' | 'GFLOP/s' | 'ns/iteration';
+  note?: string;
+}
+
+export interface References {
+  /** The native CPU code path the kernels ran on (`backend().cpu`). */
+  cpu: string;
+  figures: ReferenceFigure[];
 }
 
 /** One of the issue's targets, evaluated on this run. */
@@ -109,7 +132,7 @@ export interface TargetCheck {
   what: string;
   /** The measured value, in `unit`. */
   measured: number;
-  unit: '×' | 'µs' | 'ms';
+  unit: '×' | 'µs' | 'ms' | 'ns' | 'GB/s' | 'GFLOP/s';
   /** `>=`: at least `goal`; `<=`: at most `goal`. */
   op: '>=' | '<=';
   goal: number;

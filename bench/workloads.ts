@@ -35,7 +35,7 @@ export interface Workload {
 }
 
 /** The JPEG the ELA workload analyses: a libjpeg-saved photo with a pasted patch, 512×384. */
-const ELA_FIXTURE = new URL('../__test__/fixtures/ela-spliced.jpg', import.meta.url);
+export const ELA_FIXTURE = new URL('../__test__/fixtures/ela-spliced.jpg', import.meta.url);
 
 /** Per-kernel sizes. */
 export interface Sizes {
@@ -126,14 +126,14 @@ function elaDigest(result: unknown): string {
 }
 
 /** Deterministic bytes, fast to make (a multiplicative hash of the word index). */
-function bytesOf(length: number): Uint8Array {
+export function bytesOf(length: number): Uint8Array {
   const words = new Uint32Array(Math.ceil(length / 4));
   for (let i = 0; i < words.length; i++) words[i] = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) ^ (i >>> 7);
   return new Uint8Array(words.buffer, 0, length);
 }
 
 /** Floats in [-1e6, 1e6) with a few −0, +0 and NaN, to exercise the whole sort order. */
-function floatsOf(length: number, seed: number): Float64Array {
+export function floatsOf(length: number, seed: number): Float64Array {
   const random = rng(seed);
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) out[i] = (random() - 0.5) * 2e6;
@@ -141,7 +141,7 @@ function floatsOf(length: number, seed: number): Float64Array {
   return out;
 }
 
-function matrixOf(n: number, seed: number): Float64Array {
+export function matrixOf(n: number, seed: number): Float64Array {
   const random = rng(seed);
   const out = new Float64Array(n * n);
   for (let i = 0; i < out.length; i++) out[i] = random() * 2 - 1;

@@ -38,3 +38,12 @@ export function kernelLabel(k: { name: string; variant?: string }): string {
 export function kernelCell(k: { name: string; variant?: string }): string {
   return k.variant ? `\`${k.name}\` (${k.variant})` : `\`${k.name}\``;
 }
+
+/** A figure of any unit: 3 significant digits (0.281, 1.57, 44.2, 1234). */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  if (value >= 1) return value.toFixed(2);
+  return value.toFixed(3);
+}

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speedup } from '../targets.js';
 import { MODES, type KernelResult, type Results } from '../types.js';
-import { kernelCell, mb, ms, ratio, us } from './format.js';
+import { kernelCell, mb, ms, num, ratio, us } from './format.js';
 import { machineLine } from './machine-line.js';
 
 function table(head: string[], rows: string[][], align?: string[]): string {
@@ -91,10 +91,28 @@ export function targetsTable(r: Results): string {
     ['target', 'goal', 'measured', ''],
     r.targets.map((t) => {
       const unit = t.unit === '×' ? '×' : ` ${t.unit}`;
-      const fmt = (v: number): string => (t.unit === '×' ? ratio(v) : `${t.unit === 'µs' ? us(v) : ms(v)}${unit}`);
+      const fmt = (v: number): string =>
+        t.unit === '×' ? ratio(v) : `${t.unit === 'µs' ? us(v) : t.unit === 'ms' ? ms(v) : num(v)}${unit}`;
       return [t.what, `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.goal)}`, fmt(t.measured), t.met ? 'met' : `**missed** (${t.miss ?? ''})`];
     }),
     ['---', '---:', '---:', '---'],
+  );
+}
+
+/** The references section: every figure, by kernel, with its note when not measured. */
+export function referencesTable(r: Results): string {
+  const refs = r.references;
+  if (!refs) return '';
+  return table(
+    ['kernel', 'who', 'median', 'best round', 'unit'],
+    refs.figures.map((f) => [
+      `\`${f.kernel}\``,
+      f.label,
+      f.value === null ? `— (${f.note ?? 'not measured'})` : num(f.value),
+      f.min === undefined ? '' : num(f.min),
+      f.unit,
+    ]),
+    ['---', '---', '---:', '---:', '---'],
   );
 }
 
@@ -165,7 +183,20 @@ ${dispatchTable(r)}${layers}
 
 ${coldTable(r)}
 
-## Targets (issue 8)
+${
+  r.references
+    ? `## Against the best available (one thread)
+
+spindle's native kernels on one thread (CPU path \`${r.references.cpu}\`), next to what a user could pick
+instead, on the same inputs, interleaved round by round; medians of the rounds. Rows marked —
+need a package this machine lacks (\`apt-get install primesieve-bin\`, \`pip install numpy pillow
+threadpoolctl\`); the project's own references (node:crypto, rdst, the vector peak) always run.
+
+${referencesTable(r)}
+
+`
+    : ''
+}## Targets (issues 8 and 13)
 
 ${targetsTable(r)}
 `;
