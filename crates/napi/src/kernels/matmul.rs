@@ -39,6 +39,7 @@ pub fn matmul<'env>(
     debug_assert_eq!(cells, a.len());
     let n = cells.isqrt();
     spawn(env, cancel, on_progress, on_settled, move |ctx| {
-        spindle_core::kernels::matmul(&a, &b, n, ctx).map(Float64Array::new)
+        spindle_core::kernels::matmul(&a, &b, n, spindle_core::kernels::Precision::Exact, ctx)
+            .map(Float64Array::new)
     })
 }
