@@ -12,6 +12,8 @@ use crate::validate::{uint, MAX_SAFE_INTEGER};
 /// The n×n product `a·b` of row-major matrices; `fast` allows fused multiply-adds (the
 /// `'fast'` precision, within the bound `spindle_core::kernels::Precision::Fast` states),
 /// otherwise the result is bit-identical to the naive loop.
+// The arguments are the JavaScript call's, positional like every kernel binding's.
+#[allow(clippy::too_many_arguments)]
 #[napi(ts_return_type = "Promise<Float64Array> | null")]
 pub fn matmul<'env>(
     env: &'env Env,
