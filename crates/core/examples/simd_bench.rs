@@ -91,6 +91,50 @@ fn effective_ghz(pool: &rayon::ThreadPool) -> f64 {
     4.0 * f64::from(LINKS) / time.as_secs_f64() / 1e9
 }
 
+/// The machine's AVX-512 double-precision peak in GFLOP/s on one thread, without and with FMA:
+/// 24 independent accumulators (as the 6×32 matmul kernel has), updated from registers only.
+#[cfg(target_arch = "x86_64")]
+fn avx512_peaks(pool: &rayon::ThreadPool) -> Option<(f64, f64)> {
+    use std::arch::x86_64::*;
+    const ROUNDS: usize = 2_000_000;
+
+    #[target_feature(enable = "avx512f")]
+    fn run(fused: bool) -> f64 {
+        // Each accumulator's step depends on its last value, so nothing can be hoisted or
+        // shared between them: a = a + a·x (one multiply, one add, as the exact kernel does).
+        let x = _mm512_set1_pd(std::hint::black_box(1e-9));
+        let mut acc = [_mm512_set1_pd(1.0); 24];
+        for _ in 0..ROUNDS {
+            for a in &mut acc {
+                *a = if fused {
+                    _mm512_fmadd_pd(*a, x, *a)
+                } else {
+                    _mm512_add_pd(*a, _mm512_mul_pd(*a, x))
+                };
+            }
+        }
+        acc.iter().map(|&a| _mm512_reduce_add_pd(a)).sum()
+    }
+
+    if !CpuPath::Avx512.is_supported() {
+        return None;
+    }
+    let flops = (ROUNDS * 24 * 8 * 2) as f64;
+    let peak = |fused| {
+        let times: Vec<Duration> = (0..5)
+            // SAFETY: the CPU has AVX-512 F (checked above).
+            .map(|_| timed(pool, || std::hint::black_box(unsafe { run(fused) })).1)
+            .collect();
+        flops / min(&times).as_secs_f64() / 1e9
+    };
+    Some((peak(false), peak(true)))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn avx512_peaks(_pool: &rayon::ThreadPool) -> Option<(f64, f64)> {
+    None
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -215,6 +259,9 @@ fn main() {
             lo.as_secs_f64() * 1e3,
             flops / lo.as_secs_f64() / 1e9,
         );
+    }
+    if let Some((plain, fused)) = avx512_peaks(&one) {
+        println!("AVX-512 peak, one thread: {plain:.1} GFLOP/s mul+add, {fused:.1} GFLOP/s FMA");
     }
     let after: Vec<f64> = (0..5).map(|_| effective_ghz(&one)).collect();
     println!(
