@@ -83,8 +83,12 @@ export interface MandelbrotOptions {
   yMax: number
 }
 
-/** The n×n product `a·b` of row-major matrices. */
-export declare function matmul(a: Float64Array, b: Float64Array, n: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
+/**
+ * The n×n product `a·b` of row-major matrices; `fast` allows fused multiply-adds (the
+ * `'fast'` precision, within the bound `spindle_core::kernels::Precision::Fast` states),
+ * otherwise the result is bit-identical to the naive loop.
+ */
+export declare function matmul(a: Float64Array, b: Float64Array, n: number, fast: boolean, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Float64Array) => void) | undefined | null): Promise<Float64Array> | null
 
 /** The pool's size and state. */
 export declare function poolInfo(): PoolInfo

@@ -4,7 +4,15 @@
  * @packageDocumentation
  */
 export { kernels } from './kernels.js';
-export type { ElaOptions, ElaResult, KernelFunctionName, KernelOptions, MandelbrotOptions } from './kernels.js';
+export type {
+  ElaOptions,
+  ElaResult,
+  KernelFunctionName,
+  KernelOptions,
+  MandelbrotOptions,
+  MatmulOptions,
+  MatmulPrecision,
+} from './kernels.js';
 export { backend, configure, shutdown } from './backend/select.js';
 export { Thread, currentThread } from './thread.js';
 export type { ExceptHookArgs, ThreadOptions } from './thread.js';

@@ -3,7 +3,7 @@
  * so a bad input gets the same error class, code and message on both.
  */
 import { invalidArgType, outOfRange } from './arg-errors.js';
-import { checkFinite, checkInteger, checkOptions } from './validate.js';
+import { checkFinite, checkInteger, checkOptionalChoice, checkOptions } from './validate.js';
 
 /** The largest `Uint32Array` a `mandelbrot` may produce: 2^28 pixels (1 GiB). */
 export const MAX_MANDELBROT_PIXELS = 2 ** 28;
@@ -70,13 +70,22 @@ export interface ElaResult {
   meanDifference: number;
 }
 
+/**
+ * How `matmul` may round: `'exact'` (the default) is bit-identical to the naive ascending-k loop
+ * without fused multiply-add; `'fast'` may fuse (see `kernels.matmul` for its error bound).
+ */
+export type MatmulPrecision = 'exact' | 'fast';
+
+const PRECISIONS: readonly MatmulPrecision[] = ['exact', 'fast'];
+
 /** Normalised arguments per kernel: exactly what each backend's implementation takes. */
 export interface KernelArgs {
   spin: [iterations: number];
   countPrimes: [limit: number];
   sha256: [data: Uint8Array];
   mandelbrot: [options: MandelbrotArgs];
-  matmul: [a: Float64Array, b: Float64Array, n: number];
+  /** `precision` left out means `'exact'`. */
+  matmul: [a: Float64Array, b: Float64Array, n: number, precision?: MatmulPrecision];
   sortFloat64: [data: Float64Array];
   ela: [jpeg: Uint8Array, options: ElaArgs];
 }
@@ -136,14 +145,18 @@ export const normaliseArgs: { [K in KernelName]: (raw: readonly unknown[]) => Ke
     ];
   },
 
-  matmul: ([a, b, n]) => {
+  // The fourth raw argument is the call's options (already checked to be an object or
+  // undefined by runKernel), for its `precision`.
+  matmul: ([a, b, n, options]) => {
+    const raw = (options as { precision?: unknown } | undefined)?.precision;
+    const precision = checkOptionalChoice('options.precision', raw, PRECISIONS) ?? 'exact';
     const left = checkFloat64Array('a', a);
     const right = checkFloat64Array('b', b);
     const size = checkInteger('n', n, 0, Number.MAX_SAFE_INTEGER);
     // Checked before anything is allocated: a huge n can only match arrays that exist already.
     if (left.length !== size * size) throw outOfRange('a.length', `n * n = ${size * size}`, left.length);
     if (right.length !== size * size) throw outOfRange('b.length', `n * n = ${size * size}`, right.length);
-    return [left, right, size];
+    return [left, right, size, precision];
   },
 
   sortFloat64: ([data]) => [checkFloat64Array('data', data)],

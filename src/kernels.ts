@@ -3,7 +3,7 @@
  * worker threads under the js backend), truly in parallel, never blocking the event loop. Each
  * is also a valid `target` for `Thread`, `Timer`, `Process`, `Pool` and `Scheduler` actions.
  */
-import type { ElaOptions, ElaResult, MandelbrotOptions } from './kernel-args.js';
+import type { ElaOptions, ElaResult, MandelbrotOptions, MatmulPrecision } from './kernel-args.js';
 import { type KernelOptions, runKernel } from './run-kernel.js';
 
 /**
@@ -46,13 +46,29 @@ function mandelbrot(region: MandelbrotOptions, options?: KernelOptions): Promise
   return runKernel('mandelbrot', [region], options);
 }
 
+/** `matmul`'s options: those of every kernel, and how it may round. */
+export interface MatmulOptions extends KernelOptions {
+  /**
+   * `'exact'` (default): bit-identical to the naive loop, every element summed from +0 in
+   * ascending k with a rounded multiply and a rounded add per term, on both backends and every
+   * CPU path. `'fast'`: the native backend may use fused multiply-adds (where the CPU has them),
+   * about 1.5× faster; each element then differs from the exact one by at most
+   * `n·ε·Σₖ|a[i][k]·b[k][j]| / (1 − n·ε/2)` with `ε = 2⁻⁵²` (`Number.EPSILON`), while no product
+   * or partial sum overflows or is subnormal. The js backend's twin stays exact in either mode.
+   * Any other value is a `TypeError` (`ERR_INVALID_ARG_VALUE`).
+   */
+  precision?: MatmulPrecision;
+}
+
 /**
- * The product of two n×n row-major matrices. Each element sums its products in ascending order
- * without fused multiply-add, so both backends give bit-identical results. Like `sha256`, reads
- * `a` and `b` in place when they live in a `SharedArrayBuffer`, and copies them otherwise.
+ * The product of two n×n row-major matrices. By default each element sums its products in
+ * ascending order without fused multiply-add, so both backends give bit-identical results (NaN
+ * payloads aside); `{ precision: 'fast' }` trades that for speed within a stated bound (see
+ * `MatmulOptions.precision`). Like `sha256`, reads `a` and `b` in place when they live in a
+ * `SharedArrayBuffer`, and copies them otherwise.
  */
-function matmul(a: Float64Array, b: Float64Array, n: number, options?: KernelOptions): Promise<Float64Array> {
-  return runKernel('matmul', [a, b, n], options);
+function matmul(a: Float64Array, b: Float64Array, n: number, options?: MatmulOptions): Promise<Float64Array> {
+  return runKernel('matmul', [a, b, n, options], options);
 }
 
 /**
@@ -141,4 +157,4 @@ export function unrefKernelArgs(fn: unknown, args: readonly unknown[]): unknown[
 /** The kernels' names. */
 export type KernelFunctionName = keyof typeof kernels;
 
-export type { ElaOptions, ElaResult, KernelOptions, MandelbrotOptions };
+export type { ElaOptions, ElaResult, KernelOptions, MandelbrotOptions, MatmulPrecision };

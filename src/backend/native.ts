@@ -27,7 +27,7 @@ const calls: {
   countPrimes: (b, [limit], h, p, s) => b.countPrimes(limit, h, p, s),
   sha256: (b, [data], h, p, s) => b.sha256(data, h, p, s),
   mandelbrot: (b, [options], h, p, s) => b.mandelbrot(options, h, p, s),
-  matmul: (b, [a, b2, n], h, p, s) => b.matmul(a, b2, n, h, p, s),
+  matmul: (b, [a, b2, n, precision], h, p, s) => b.matmul(a, b2, n, precision === 'fast', h, p, s),
   sortFloat64: (b, [data], h, p, s) => b.sortFloat64(data, h, p, s),
   ela: (b, [jpeg, options], h, p, s) => b.ela(jpeg, options, h, p, s),
 };

@@ -25,7 +25,7 @@ mod test_support;
 pub use count_primes::count_primes;
 pub use ela::{ela, Ela, ElaError, ElaParams, MAX_PIXELS as ELA_MAX_PIXELS};
 pub use mandelbrot::{mandelbrot, MandelbrotParams};
-pub use matmul::matmul;
+pub use matmul::{matmul, Precision};
 pub use sha256::{sha256, sha256_chunks};
 pub use sort_float64::sort_float64;
 pub use spin::spin;

@@ -1,6 +1,7 @@
 use napi::bindgen_prelude::{Float64Array, Function, Object};
 use napi::{Env, Result};
 use napi_derive::napi;
+use spindle_core::kernels::Precision;
 
 use crate::cancel_handle::CancelHandle;
 use crate::errors::invalid_arg;
@@ -8,13 +9,18 @@ use crate::input::Input;
 use crate::job::spawn;
 use crate::validate::{uint, MAX_SAFE_INTEGER};
 
-/// The n×n product `a·b` of row-major matrices.
+/// The n×n product `a·b` of row-major matrices; `fast` allows fused multiply-adds (the
+/// `'fast'` precision, within the bound `spindle_core::kernels::Precision::Fast` states),
+/// otherwise the result is bit-identical to the naive loop.
+// The arguments are the JavaScript call's, positional like every kernel binding's.
+#[allow(clippy::too_many_arguments)]
 #[napi(ts_return_type = "Promise<Float64Array> | null")]
 pub fn matmul<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "Float64Array")] a: Input<Float64Array, f64>,
     #[napi(ts_arg_type = "Float64Array")] b: Input<Float64Array, f64>,
     n: f64,
+    fast: bool,
     cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
     #[napi(
@@ -38,7 +44,12 @@ pub fn matmul<'env>(
         })?;
     debug_assert_eq!(cells, a.len());
     let n = cells.isqrt();
+    let precision = if fast {
+        Precision::Fast
+    } else {
+        Precision::Exact
+    };
     spawn(env, cancel, on_progress, on_settled, move |ctx| {
-        spindle_core::kernels::matmul(&a, &b, n, ctx).map(Float64Array::new)
+        spindle_core::kernels::matmul(&a, &b, n, precision, ctx).map(Float64Array::new)
     })
 }

@@ -4,14 +4,29 @@
 //! very same counts: IEEE-754 doubles, no fused multiply-add (Rust never contracts `a * b + c`
 //! on its own), no reassociation, no vectorisation across iterations. Parallelism comes from
 //! rows (across threads) and from running several pixels' orbits side by side (within one).
+//!
+//! Each row goes to the fastest path the job's [`Ctx::cpu`] allows: [`scalar`] (the portable
+//! twin every other path is tested against), [`avx2`] (4 pixels per vector), [`avx512`] (8) or
+//! [`neon`] (2). The vector paths give each pixel a lane and keep several vectors in flight, so
+//! the CPU overlaps their dependent chains; each lane runs exactly the scalar arithmetic, lane-wise
+//! IEEE multiplies and adds, never an FMA, so every path gives the same counts.
 
 use rayon::prelude::*;
 
 use crate::cancel::Cancelled;
+use crate::cpu::CpuPath;
 use crate::ctx::{Ctx, Steps};
 
-/// Orbit iterations between two cancellation checks (counted as [`LANES`] per round, busy or
-/// not): well under a millisecond, at one to three nanoseconds each.
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+#[cfg(target_arch = "aarch64")]
+mod neon;
+mod scalar;
+
+/// Orbit iterations between two cancellation checks (counted per lane and round, busy or
+/// not): well under a millisecond, at a fraction of a nanosecond to three nanoseconds each.
 const BUDGET: u64 = 1 << 18;
 
 /// The grid and iteration cap of a [`mandelbrot`] render.
@@ -73,14 +88,8 @@ pub fn mandelbrot(p: &MandelbrotParams, ctx: &Ctx) -> Result<Vec<u32>, Cancelled
     Ok(out)
 }
 
-/// Pixels whose orbits [`render_row`] runs side by side.
-const LANES: usize = 4;
-
-/// Fills one row. The orbits of [`LANES`] pixels advance in lockstep, one iteration each per
-/// round: a single orbit is one long chain of dependent multiplications, and interleaving
-/// independent ones lets the CPU overlap them. Each pixel still runs exactly the documented
-/// arithmetic; a lane whose pixel is done takes the next pixel of the row. Checks in every
-/// [`BUDGET`] iterations, so also within long pixels.
+/// Fills one row (pixel `px` is `c = (x_min + px·dx) + cy·i`) on the job's CPU path, checking
+/// in with `steps` about every [`BUDGET`] iterations; progress counts finished pixels.
 fn render_row(
     row: &mut [u32],
     x_min: f64,
@@ -89,78 +98,18 @@ fn render_row(
     max: u32,
     steps: &Steps,
 ) -> Result<(), Cancelled> {
-    let mut lanes = [Lane::IDLE; LANES];
-    let mut next = 0; // the next pixel to start
-    let mut live = 0; // lanes with a pixel
-    let mut spent = 0u64; // iterations since the last check
-    let mut pending = 0u64; // pixels finished since the last progress report
-    for lane in &mut lanes {
-        if next < row.len() {
-            *lane = Lane::start(next, x_min + (next as f64) * dx);
-            next += 1;
-            live += 1;
-        }
-    }
-    while live > 0 {
-        for lane in &mut lanes {
-            if lane.px == usize::MAX {
-                continue;
-            }
-            let x2 = lane.x * lane.x;
-            let y2 = lane.y * lane.y;
-            if lane.i >= max || x2 + y2 > 4.0 {
-                if let Some(out) = row.get_mut(lane.px) {
-                    *out = lane.i;
-                }
-                pending += 1;
-                if next < row.len() {
-                    *lane = Lane::start(next, x_min + (next as f64) * dx);
-                    next += 1;
-                } else {
-                    *lane = Lane::IDLE;
-                    live -= 1;
-                }
-                continue;
-            }
-            lane.y = 2.0 * lane.x * lane.y + cy;
-            lane.x = x2 - y2 + lane.cx;
-            lane.i += 1;
-        }
-        spent += LANES as u64;
-        if spent >= BUDGET {
-            steps.advance(pending)?;
-            (spent, pending) = (0, 0);
-        }
-    }
-    steps.advance(pending)
-}
-
-/// One pixel's orbit: `z = x + y·i` after `i` steps, for `c = cx + cy·i`.
-#[derive(Clone, Copy)]
-struct Lane {
-    /// The pixel's column, or `usize::MAX` for a lane without a pixel.
-    px: usize,
-    cx: f64,
-    x: f64,
-    y: f64,
-    i: u32,
-}
-
-impl Lane {
-    const IDLE: Lane = Lane {
-        px: usize::MAX,
-        cx: 0.0,
-        x: 0.0,
-        y: 0.0,
-        i: 0,
-    };
-
-    fn start(px: usize, cx: f64) -> Lane {
-        Lane {
-            px,
-            cx,
-            ..Lane::IDLE
-        }
+    match steps.ctx().cpu() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a context's path is always one this CPU supports (`Ctx::with_cpu` and
+        // `cpu::active` guarantee it), and `Avx512` implies every feature `avx512` enables.
+        CpuPath::Avx512 => unsafe { avx512::render_row(row, x_min, dx, cy, max, steps) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above; `Avx2` implies AVX2 and FMA.
+        CpuPath::Avx2 => unsafe { avx2::render_row(row, x_min, dx, cy, max, steps) },
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: as above; `Neon` is only supported where NEON is.
+        CpuPath::Neon => unsafe { neon::render_row(row, x_min, dx, cy, max, steps) },
+        _ => scalar::render_row(row, x_min, dx, cy, max, steps),
     }
 }
 
@@ -270,6 +219,85 @@ mod test {
         }
     }
 
+    /// Grids where the vector paths' edges show: widths around every lane count and vector
+    /// group (tails), caps of 0, 1, 2 and thousands, off-centre and deep windows, and a window
+    /// so wide that `dx` is infinite (column 0's `cx` is then NaN, which never escapes).
+    fn edge_grids() -> Vec<MandelbrotParams> {
+        let mut grids = Vec::new();
+        for width in (1..=41).chain([63, 64, 65, 97, 127, 129]) {
+            for max_iterations in [0, 1, 2, 7, 300] {
+                grids.push(MandelbrotParams {
+                    width,
+                    height: 3,
+                    max_iterations,
+                    x_min: -2.1,
+                    x_max: 0.9,
+                    y_min: -1.2,
+                    y_max: 1.3,
+                });
+            }
+        }
+        grids.extend([
+            params(200, 150, 1000),
+            MandelbrotParams {
+                // Off centre, along the boundary of the main cardioid.
+                width: 133,
+                height: 37,
+                max_iterations: 4000,
+                x_min: 0.25,
+                x_max: 0.30,
+                y_min: -0.01,
+                y_max: 0.03,
+            },
+            MandelbrotParams {
+                // A deep zoom near the boundary, where rounding matters most.
+                width: 77,
+                height: 21,
+                max_iterations: 20_000,
+                x_min: -0.743_643_887_037_151,
+                x_max: -0.743_643_887_037_151 + 1e-11,
+                y_min: 0.131_825_904_205_33,
+                y_max: 0.131_825_904_205_33 + 7.5e-12,
+            },
+            MandelbrotParams {
+                // Far outside: every pixel escapes after one step.
+                width: 19,
+                height: 5,
+                max_iterations: 100,
+                x_min: 10.0,
+                x_max: 1e6,
+                y_min: -1e6,
+                y_max: 1e6,
+            },
+            MandelbrotParams {
+                width: 11,
+                height: 3,
+                max_iterations: 50,
+                x_min: -1e308,
+                x_max: 1e308,
+                y_min: -1.0,
+                y_max: 1.0,
+            },
+        ]);
+        grids
+    }
+
+    #[test]
+    fn every_cpu_path_matches_the_scalar_twin_bit_for_bit() {
+        let paths = crate::cpu::supported();
+        for p in edge_grids() {
+            let expected = reference(&p);
+            for &path in &paths {
+                let ctx = Ctx::default().with_cpu(path);
+                let got = mandelbrot(&p, &ctx).expect("not cancelled");
+                assert_eq!(got, expected, "{path} path, {p:?}");
+            }
+        }
+        // The NaN column really is the never-escaping one.
+        let wide = edge_grids().pop().expect("grids");
+        assert_eq!(reference(&wide)[0], wide.max_iterations);
+    }
+
     #[test]
     fn long_pixels_split_across_budgets() {
         // Every pixel inside the set runs past several budgets: the orbit must resume exactly.
@@ -282,9 +310,10 @@ mod test {
             y_min: -0.2,
             y_max: 0.2,
         };
-        let out = render(&p);
-        assert_eq!(out, vec![p.max_iterations; 6]);
-        assert_eq!(out, reference(&p));
+        for path in crate::cpu::supported() {
+            let out = mandelbrot(&p, &Ctx::default().with_cpu(path)).expect("not cancelled");
+            assert_eq!(out, vec![p.max_iterations; 6], "{path}");
+        }
     }
 
     #[test]
@@ -314,8 +343,10 @@ mod test {
             y_min: 0.0,
             y_max: 1.0,
         };
-        let ctx = ctx_cancelled_after(Duration::from_millis(20));
-        assert_eq!(mandelbrot(&p, &ctx), Err(Cancelled));
+        for path in crate::cpu::supported() {
+            let ctx = ctx_cancelled_after(Duration::from_millis(20)).with_cpu(path);
+            assert_eq!(mandelbrot(&p, &ctx), Err(Cancelled), "{path}");
+        }
         check_cancel_midway(|ctx, scale| {
             let side = (scale as f64).sqrt();
             let p = params((640.0 * side) as u32, (480.0 * side) as u32, 1000);
