@@ -3,10 +3,10 @@
 //!
 //! - 30 numbers per byte ([`wheel`]): only the 8 residues coprime to 30 get a bit.
 //! - Each segment starts as the AND of periodic patterns that cross off the multiples of the
-//!   primes 7 to 163 ([`presieve`]), vectorised on every CPU path.
+//!   primes 7 to 293 ([`presieve`]), vectorised on every CPU path.
 //! - The larger primes up to √limit cross off their multiples with the wheel's unrolled
 //!   8-per-turn loop, in segments that stay in the L1 data cache.
-//! - The count is a popcount of the segment; the primes up to 163 are added by hand.
+//! - The count is a popcount of the segment; the pre-sieved primes are added by hand.
 //!
 //! Consecutive segments form groups, and groups run in parallel, each with its own segment
 //! buffer and its own "next multiple" per sieving prime, so a prime costs one division per
@@ -100,7 +100,7 @@ impl Simd {
 ///
 /// Preconditions: `limit ≤ 2^53` (a JavaScript safe integer). Memory: the sieving primes up to
 /// √limit (at most ~5.4 M `u32`, ~22 MB at 2^53), plus per worker thread a 32 KiB segment and
-/// one `u32` per sieving prime, and ~300 KB of pre-sieve patterns shared by all. Progress
+/// one `u32` per sieving prime, and ~0.9 MB of pre-sieve patterns shared by all. Progress
 /// counts sieve bytes done.
 pub fn count_primes(limit: u64, ctx: &Ctx) -> Result<u64, Cancelled> {
     // Every composite below `limit` has a prime factor ≤ root.

@@ -1,5 +1,5 @@
 //! Pre-sieving: a segment starts as the AND of precomputed periodic patterns that already
-//! cross off the multiples of every prime from 7 to 163.
+//! cross off the multiples of every prime from 7 to 293.
 //!
 //! Crossing those primes off one multiple at a time would cost more than all larger primes
 //! together (the number of crossings falls like 1/p). Each pattern covers a few primes whose
@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use super::wheel::BIT_OF;
 
 /// The primes the patterns cross off, grouped by pattern.
-const GROUPS: [&[u64]; 15] = [
+const GROUPS: [&[u64]; 27] = [
     &[7, 11, 13, 17],
     &[19, 23, 29],
     &[31, 37, 41],
@@ -27,17 +27,63 @@ const GROUPS: [&[u64]; 15] = [
     &[97, 113],
     &[101, 109],
     &[103, 107],
+    &[167, 293],
+    &[173, 283],
+    &[179, 281],
+    &[181, 277],
+    &[191, 271],
+    &[193, 269],
+    &[197, 263],
+    &[199, 257],
+    &[211, 251],
+    &[223, 241],
+    &[227, 239],
+    &[229, 233],
 ];
 
 /// The largest pre-sieved prime; the sieve crosses off the larger ones.
-pub(super) const LARGEST: u64 = 163;
+pub(super) const LARGEST: u64 = 293;
 
 /// The primes below [`LARGEST`] + 1, which the patterns mark as composite (they are
 /// multiples of themselves) and the wheel leaves out (2, 3 and 5): the caller counts them.
-pub(super) const PRIMES: [u64; 38] = [
-    2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
-    101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163,
-];
+pub(super) const PRIMES: [u64; presieved_count()] = presieved();
+
+const fn presieved_count() -> usize {
+    let mut count = 3;
+    let mut g = 0;
+    while g < GROUPS.len() {
+        count += GROUPS[g].len();
+        g += 1;
+    }
+    count
+}
+
+/// 2, 3, 5 and the primes of [`GROUPS`], ascending.
+const fn presieved() -> [u64; presieved_count()] {
+    let mut primes = [0u64; presieved_count()];
+    primes[0] = 2;
+    primes[1] = 3;
+    primes[2] = 5;
+    let mut n = 3;
+    let mut g = 0;
+    while g < GROUPS.len() {
+        let mut k = 0;
+        while k < GROUPS[g].len() {
+            // Insertion sort.
+            let p = GROUPS[g][k];
+            let mut i = n;
+            while i > 0 && primes[i - 1] > p {
+                primes[i] = primes[i - 1];
+                i -= 1;
+            }
+            primes[i] = p;
+            n += 1;
+            k += 1;
+        }
+        g += 1;
+    }
+    primes
+}
 
 /// The patterns, built on first use (in well under a millisecond).
 pub(super) fn patterns() -> &'static [Box<[u8]>] {

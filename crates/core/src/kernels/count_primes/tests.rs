@@ -96,11 +96,13 @@ fn limits_at_segment_boundaries() {
 
 #[test]
 fn limits_around_squares_of_sieving_primes() {
-    // The first sieving prime is 167: 167² and the squares of the next primes decide whether a
-    // prime is a sieving prime at all.
-    let top = 200 * 200 + 2;
+    // The first sieving prime is 307: its square and the squares of the next primes decide
+    // whether a prime is a sieving prime at all.
+    let top = 400 * 400 + 2;
     let reference = reference_counts(top);
-    for p in [163u64, 167, 173, 179, 181, 191, 193, 197, 199] {
+    for p in [
+        283u64, 293, 307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367,
+    ] {
         for limit in p * p - 2..=p * p + 2 {
             assert_eq!(pi(limit), reference[limit as usize], "limit {limit}");
         }
@@ -108,7 +110,7 @@ fn limits_around_squares_of_sieving_primes() {
 }
 
 #[test]
-fn sieving_primes_are_the_primes_above_163() {
+fn sieving_primes_are_the_primes_above_the_presieved_ones() {
     let ctx = Ctx::default();
     let steps = ctx.steps(1);
     let reference = reference_counts(3_000_001);
@@ -116,11 +118,11 @@ fn sieving_primes_are_the_primes_above_163() {
         let simd = Simd::of(path);
         for n in [
             0,
-            162,
-            163,
-            166,
-            167,
-            168,
+            292,
+            293,
+            306,
+            307,
+            308,
             1000,
             30 * SEGMENT_BYTES + 1,
             3_000_000,
@@ -129,15 +131,27 @@ fn sieving_primes_are_the_primes_above_163() {
             assert!(primes.windows(2).all(|w| w[0] < w[1]));
             assert!(primes
                 .iter()
-                .all(|&p| u64::from(p) > 163 && u64::from(p) <= n));
-            let want = reference[n as usize + 1].saturating_sub(38);
+                .all(|&p| u64::from(p) > presieve::LARGEST && u64::from(p) <= n));
+            let want = reference[n as usize + 1].saturating_sub(presieve::PRIMES.len() as u64);
             assert_eq!(primes.len() as u64, want, "primes up to {n} on {path}");
         }
     }
 }
 
 #[test]
-fn patterns_clear_exactly_the_multiples_of_7_to_163() {
+fn presieved_primes_are_the_primes_up_to_the_largest() {
+    let reference = reference_counts(presieve::LARGEST as usize + 2);
+    let mut want = Vec::new();
+    for n in 2..=presieve::LARGEST {
+        if reference[n as usize + 1] > reference[n as usize] {
+            want.push(n);
+        }
+    }
+    assert_eq!(presieve::PRIMES.to_vec(), want);
+}
+
+#[test]
+fn patterns_clear_exactly_the_multiples_of_the_presieved_primes() {
     let mut seg = vec![0u8; 5000];
     let first = 123_456_789;
     scalar::presieve(&mut seg, first);
@@ -185,7 +199,7 @@ fn crossing_off_clears_exactly_the_multiples_from_p_squared() {
     // Primes of every residue class, small and near √2^53 (the largest sieving primes), at
     // segments near 0, near their squares and near the top of the range.
     let primes = [
-        167u64, 173, 179, 181, 191, 193, 197, 199, 211, 223, 9_973, 94_906_249, 94_906_247,
+        307u64, 311, 313, 317, 331, 337, 347, 349, 353, 359, 9_973, 94_906_249, 94_906_247,
         94_906_213,
     ];
     let len = 4096u64;
