@@ -34,12 +34,13 @@ fn tiny_limits() {
 
 #[test]
 fn powers_of_ten_on_every_path() {
-    let expected = [4, 25, 168, 1229, 9592, 78498, 664579, 5761455];
+    let expected = [4, 25, 168, 1229, 9592, 78498, 664579];
     for path in cpu::supported() {
         for (k, want) in (1..).zip(expected) {
             assert_eq!(pi_on(10u64.pow(k), path), want, "pi(10^{k}) on {path}");
         }
     }
+    assert_eq!(pi(100_000_000), 5_761_455, "pi(10^8)");
 }
 
 /// π(10^9) and π(2^32): long in a debug build, so only optimised test runs check them.
@@ -239,5 +240,5 @@ fn a_cancelled_context_stops_it() {
 
 #[test]
 fn reports_progress() {
-    check_progress(|ctx, scale| count_primes(scale * 2_000_000_000, ctx).map(drop));
+    check_progress(|ctx, scale| count_primes(scale * 300_000_000, ctx).map(drop));
 }
