@@ -182,7 +182,7 @@ unsafe fn pivot_of(keys: &[i64]) -> i64 {
 /// AVX-512; `left .. left + below` and `right − above .. right` must be writable.
 #[inline(always)]
 unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8) -> usize {
-    let above = ge.count_ones() as usize;
+    let above = usize::from(POPCOUNT[usize::from(ge)]);
     let below = LANES - above;
     let lt = !ge;
     // SAFETY: the caller's promise; masked stores write only the lanes they keep.
@@ -196,6 +196,17 @@ unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8)
     }
     above
 }
+
+/// Set bits of each byte: the baseline has no `popcnt`, and AVX-512 does not imply it.
+static POPCOUNT: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = (i as u32).count_ones() as u8;
+        i += 1;
+    }
+    table
+};
 
 #[inline(always)]
 fn low_lanes(n: usize) -> __mmask8 {
@@ -359,17 +370,20 @@ unsafe fn sort_vectors<const N: usize>(v: &mut [__m512i; N]) {
                 // Merge the sorted runs a = v[group ..][.. run] and b = v[group + run ..][.. run]:
                 // a's i-th key meets b's i-th key from the end; the smaller ones stay in a, the
                 // larger ones go to b, in a's order. Both halves are then bitonic.
-                let mut low = [_mm512_setzero_si512(); N];
-                let mut high = [_mm512_setzero_si512(); N];
-                for j in 0..run {
-                    let a = v[group + j];
-                    let b = _mm512_permutexvar_epi64(reverse, v[group + 2 * run - 1 - j]);
-                    low[j] = _mm512_min_epi64(a, b);
-                    high[j] = _mm512_max_epi64(a, b);
-                }
-                for j in 0..run {
-                    v[group + j] = low[j];
-                    v[group + run + j] = high[j];
+                // Pairs of vectors j and k = run − 1 − j of each run, so nothing needs a
+                // temporary copy.
+                for j in 0..run.div_ceil(2) {
+                    let k = run - 1 - j;
+                    let (aj, ak) = (v[group + j], v[group + k]);
+                    let (bj, bk) = (v[group + run + j], v[group + run + k]);
+                    let rbk = _mm512_permutexvar_epi64(reverse, bk);
+                    v[group + j] = _mm512_min_epi64(aj, rbk);
+                    v[group + run + j] = _mm512_max_epi64(aj, rbk);
+                    if k != j {
+                        let rbj = _mm512_permutexvar_epi64(reverse, bj);
+                        v[group + k] = _mm512_min_epi64(ak, rbj);
+                        v[group + run + k] = _mm512_max_epi64(ak, rbj);
+                    }
                 }
                 // Half-cleaners across vectors, then within each vector.
                 for half in [group, group + run] {
@@ -436,6 +450,82 @@ unsafe fn sort_network(keys: &mut [i64]) {
             17..=32 => sort_in_registers::<4>(keys),
             33..=64 => sort_in_registers::<8>(keys),
             _ => sort_in_registers::<16>(keys),
+        }
+    }
+}
+
+/// Writes the keys of `src`'s non-NaNs to the front of `dst` (as long as `src`) and pushes the
+/// bits of its NaNs, in order, to `nans`; returns how many keys it wrote. The keys are those of
+/// [`super::key`].
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
+pub(super) fn to_keys(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> usize {
+    assert_eq!(src.len(), dst.len());
+    // SAFETY: the caller checked the CPU; the lengths match.
+    unsafe { to_keys_avx512(src, dst, nans) }
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn to_keys_avx512(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> usize {
+    let n = src.len();
+    let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
+    let mut written = 0;
+    let mut i = 0;
+    // SAFETY: loads read `src[i .. i + 8]` (masked to its end); stores write `dst[written ..]`
+    // with at most as many lanes as keys read so far, and `written <= i`.
+    unsafe {
+        let flip = _mm512_set1_epi64(i64::MAX);
+        while i < n {
+            let lanes = low_lanes((n - i).min(LANES));
+            let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
+            let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
+            let keep = lanes & !nan;
+            let bits = _mm512_castpd_si512(v);
+            // key(b) = b ^ ((b >> 63) >>> 1): flips all but the sign bit of negatives.
+            let keys =
+                _mm512_xor_si512(bits, _mm512_and_si512(_mm512_srai_epi64::<63>(bits), flip));
+            let count = usize::from(POPCOUNT[usize::from(keep)]);
+            _mm512_mask_storeu_epi64(
+                dp.add(written),
+                low_lanes(count),
+                _mm512_maskz_compress_epi64(keep, keys),
+            );
+            written += count;
+            if nan != 0 {
+                for lane in 0..LANES {
+                    if nan & (1 << lane) != 0 {
+                        nans.push((*sp.add(i + lane)).to_bits() as i64);
+                    }
+                }
+            }
+            i += LANES;
+        }
+    }
+    written
+}
+
+/// Maps keys back to the bits of their doubles, in place.
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
+pub(super) fn from_keys(keys: &mut [i64]) {
+    // SAFETY: the caller checked the CPU.
+    unsafe { from_keys_avx512(keys) }
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn from_keys_avx512(keys: &mut [i64]) {
+    let n = keys.len();
+    let p = keys.as_mut_ptr();
+    // SAFETY: masked loads and stores touch `keys[i .. i + 8]` up to its end only.
+    unsafe {
+        let flip = _mm512_set1_epi64(i64::MAX);
+        let mut i = 0;
+        while i < n {
+            let lanes = low_lanes((n - i).min(LANES));
+            let k = _mm512_maskz_loadu_epi64(lanes, p.add(i));
+            let bits = _mm512_xor_si512(k, _mm512_and_si512(_mm512_srai_epi64::<63>(k), flip));
+            _mm512_mask_storeu_epi64(p.add(i), lanes, bits);
+            i += LANES;
         }
     }
 }

@@ -46,8 +46,8 @@ pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
 /// The order-preserving key of a non-NaN double's bits `b`: `key(a) < key(b)` (as `i64`) iff
 /// `a < b` as doubles, with `-0.0 < +0.0`. A negative keeps its sign bit and flips the others
 /// (larger magnitudes sort first); a positive is its own key. It is its own inverse.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
+/// (The AVX-512 path computes it in vectors; the tests check that against this.)
+#[cfg(all(test, target_arch = "x86_64"))]
 fn key(b: i64) -> i64 {
     b ^ (((b >> 63) as u64) >> 1) as i64
 }
@@ -75,9 +75,7 @@ fn by_keys(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     let (head, _) = words.split_at_mut(keys);
     avx512::sort_keys(head, &steps)?;
     head.par_chunks_mut(chunk_len(keys)).try_for_each(|c| {
-        for x in c.iter_mut() {
-            *x = key(*x);
-        }
+        avx512::from_keys(c);
         steps.advance(c.len() as u64)
     })?;
     steps.advance(nans)?;
@@ -93,7 +91,8 @@ fn as_words(v: &mut [f64]) -> &mut [i64] {
 }
 
 /// Writes the keys of `data`'s non-NaNs to the front of `out` (in no particular order) and the
-/// bits of its NaNs, in input order, after them; returns how many keys there are.
+/// bits of its NaNs, in input order, after them; returns how many keys there are. The CPU must
+/// have the AVX-512 features.
 #[cfg(target_arch = "x86_64")]
 fn to_keys(data: &[f64], out: &mut [i64], steps: &Steps) -> Result<usize, Cancelled> {
     let n = data.len();
@@ -103,21 +102,8 @@ fn to_keys(data: &[f64], out: &mut [i64], steps: &Steps) -> Result<usize, Cancel
         .par_chunks(chunk)
         .zip(out.par_chunks_mut(chunk))
         .map(|(src, dst)| {
-            let mut written = 0;
             let mut nans = Vec::new();
-            for (&x, i) in src.iter().zip(0..) {
-                let bits = x.to_bits() as i64;
-                if x.is_nan() {
-                    nans.push(bits);
-                } else {
-                    // `written <= i`: always in bounds.
-                    if let Some(slot) = dst.get_mut(written) {
-                        *slot = key(bits);
-                    }
-                    written += 1;
-                }
-                debug_assert!(written <= i + 1);
-            }
+            let written = avx512::to_keys(src, dst, &mut nans);
             steps.advance(src.len() as u64)?;
             Ok((written, nans))
         })
@@ -406,6 +392,32 @@ mod test {
                 want.sort_unstable();
                 assert_eq!(got, want, "network, {len} keys mod {modulus}");
             }
+        }
+        for len in [0, 1, 7, 8, 9, 300] {
+            let data = mixed(len, len as u64 + 5);
+            let mut keys = vec![0; len];
+            let mut nans = Vec::new();
+            let written = avx512::to_keys(&data, &mut keys, &mut nans);
+            let want: Vec<i64> = data
+                .iter()
+                .filter(|x| !x.is_nan())
+                .map(|x| key(x.to_bits() as i64))
+                .collect();
+            assert_eq!(keys[..written], want[..], "keys of {len}");
+            let want_nans: Vec<i64> = data
+                .iter()
+                .filter(|x| x.is_nan())
+                .map(|x| x.to_bits() as i64)
+                .collect();
+            assert_eq!(nans, want_nans, "NaNs of {len}");
+            let mut back = keys[..written].to_vec();
+            avx512::from_keys(&mut back);
+            let originals: Vec<i64> = data
+                .iter()
+                .filter(|x| !x.is_nan())
+                .map(|x| x.to_bits() as i64)
+                .collect();
+            assert_eq!(back, originals, "back from keys, {len}");
         }
         for len in [1, 7, 8, 63, 64, 65, 100, 1000, 4097] {
             let data: Vec<i64> = (0..len)
