@@ -8,9 +8,9 @@
 //! less free space, so it never overwrites keys not yet read. Segments of at most
 //! [`NETWORK_MAX`] keys are sorted in registers by a bitonic network.
 //!
-//! Large segments are partitioned in parallel (each half around the same pivot, then the
-//! misplaced middle blocks swapped) and their two sides sorted in parallel, so every level of
-//! the recursion uses every thread. The order of equal keys cannot show (equal keys are equal
+//! Large segments are partitioned in parallel (one piece per thread, each around the same
+//! pivot, then the misplaced middle blocks swapped) and their two sides sorted in parallel, so
+//! every level of the recursion uses every thread; on one thread nothing is split or swapped. The order of equal keys cannot show (equal keys are equal
 //! doubles), so the result never depends on the thread count.
 
 use std::arch::x86_64::*;
@@ -31,7 +31,7 @@ const NETWORK_MAX: usize = 16 * LANES;
 /// millisecond of work.
 const SERIAL: usize = 1 << 16;
 
-/// Pieces of a parallel partition: each is partitioned on one thread (a tenth of a millisecond).
+/// Pieces of a parallel partition are at least this long.
 const PART_PIECE: usize = 1 << 16;
 
 /// Sorts `keys` (the order-preserving `i64` keys of [`super::key`]) ascending, in parallel on
@@ -56,14 +56,16 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     }
     // SAFETY: as above.
     let pivot = unsafe { pivot_of(keys) };
-    let (mid, min, max) = par_partition(keys, pivot, steps)?;
+    // One piece per thread: every split costs a swap of up to a quarter of its keys.
+    let pieces = rayon::current_num_threads().next_power_of_two();
+    let (mid, min, max) = par_partition(keys, pivot, pieces, steps)?;
     if min == max {
         return steps.advance(keys.len() as u64);
     }
     let mid = if pivot == min {
         // Nothing is below the pivot: split off the keys equal to it (all sorted) instead.
         // `pivot < max`, so `pivot + 1` does not overflow.
-        let (mid, _, _) = par_partition(keys, pivot + 1, steps)?;
+        let (mid, _, _) = par_partition(keys, pivot + 1, pieces, steps)?;
         steps.advance(mid as u64)?;
         let (_, right) = keys.split_at_mut(mid);
         return par_qsort(right, limit - 1, steps);
@@ -83,14 +85,15 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     l.and(r)
 }
 
-/// Partitions `keys` around `pivot` (keys below it first), halves in parallel; returns where
-/// the keys at or above it start, and the smallest and largest key.
+/// Partitions `keys` around `pivot` (keys below it first), in up to `pieces` pieces in
+/// parallel; returns where the keys at or above it start, and the smallest and largest key.
 fn par_partition(
     keys: &mut [i64],
     pivot: i64,
+    pieces: usize,
     steps: &Steps,
 ) -> Result<(usize, i64, i64), Cancelled> {
-    if keys.len() <= PART_PIECE {
+    if keys.len() <= 2 * PART_PIECE || pieces < 2 {
         steps.ctx().check()?;
         // SAFETY: the caller checked that the CPU has the AVX-512 features.
         return Ok(unsafe { partition(keys, pivot) });
@@ -98,8 +101,8 @@ fn par_partition(
     let half = keys.len() / 2;
     let (a, b) = keys.split_at_mut(half);
     let (ra, rb) = rayon::join(
-        || par_partition(a, pivot, steps),
-        || par_partition(b, pivot, steps),
+        || par_partition(a, pivot, pieces / 2, steps),
+        || par_partition(b, pivot, pieces / 2, steps),
     );
     let ((i, min_a, max_a), (j, min_b, max_b)) = (ra?, rb?);
     // [below | at or above (half − i) | below (j) | at or above]: swap the shorter middle run
