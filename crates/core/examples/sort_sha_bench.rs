@@ -22,7 +22,7 @@ fn mulberry32(seed: u32) -> impl FnMut() -> f64 {
         let mut t = a;
         t = (t ^ (t >> 15)).wrapping_mul(t | 1);
         t ^= t.wrapping_add((t ^ (t >> 7)).wrapping_mul(t | 61));
-        f64::from((t ^ (t >> 14)) as u32) / 4_294_967_296.0
+        f64::from(t ^ (t >> 14)) / 4_294_967_296.0
     }
 }
 
@@ -154,6 +154,8 @@ fn main() {
             u64::from(sha2::Sha256::digest(&bytes)[0])
         }),
     ));
+    // SHA_VARIANTS=1 adds the feeding strategies tried for the kernel (x86-64 only).
+    #[cfg(target_arch = "x86_64")]
     if std::env::var_os("SHA_VARIANTS").is_some() {
         for (piece, ahead) in [
             (1 << 10, 4 << 10),
@@ -172,6 +174,8 @@ fn main() {
                         let from = i * piece + ahead;
                         let to = (from + piece).min(bytes.len());
                         for at in (from..to).step_by(64) {
+                            // SAFETY: `at < bytes.len()`; a prefetch is a hint that cannot
+                            // fault, and x86-64's baseline has it.
                             unsafe {
                                 std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
                                     bytes.as_ptr().add(at).cast(),
