@@ -1,7 +1,6 @@
-//! `sort_float64`: a sorted copy of a `Float64Array`, in JavaScript's default order.
+//! The portable path (baseline and AVX2): a parallel radix sort of the doubles.
 //!
-//! `Float64Array.prototype.sort()` orders numerically, puts `-0` before `+0` and every NaN
-//! last. Mapping each non-NaN double to an order-preserving `u64` key (flip every bit of a
+//! Mapping each non-NaN double to an order-preserving `u64` key (flip every bit of a
 //! negative, only the sign bit of a positive — the order of [`f64::total_cmp`]) turns that into
 //! sorting integers, done here by a parallel radix sort:
 //!
@@ -55,7 +54,7 @@ const UNITS_PER_ELEMENT: u64 = 1 + 1 + 8 * 2;
 ///
 /// Preconditions: none. Memory: the output plus one scratch buffer of the same size.
 /// Progress counts elements per pass.
-pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
+pub(super) fn sort(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     let steps = ctx.steps((data.len() as u64).saturating_mul(UNITS_PER_ELEMENT));
     steps.advance(0)?;
     if data.len() <= SMALL {
@@ -371,7 +370,7 @@ mod test {
     };
 
     fn sorted(data: &[f64]) -> Vec<f64> {
-        sort_float64(data, &Ctx::default()).expect("not cancelled")
+        sort(data, &Ctx::default()).expect("not cancelled")
     }
 
     /// The specification: non-NaNs by `total_cmp`, then the NaNs in input order.
@@ -557,11 +556,11 @@ mod test {
     #[test]
     fn a_cancelled_context_stops_it() {
         let data = random(1 << 20, 9);
-        assert_eq!(sort_float64(&data, &cancelled_ctx()), Err(Cancelled));
-        assert_eq!(sort_float64(&[1.0], &cancelled_ctx()), Err(Cancelled));
+        assert_eq!(sort(&data, &cancelled_ctx()), Err(Cancelled));
+        assert_eq!(sort(&[1.0], &cancelled_ctx()), Err(Cancelled));
         check_cancel_midway(|ctx, scale| {
             let data = random((scale as usize) << 20, scale);
-            sort_float64(&data, ctx).map(drop)
+            sort(&data, ctx).map(drop)
         });
     }
 
@@ -569,7 +568,7 @@ mod test {
     fn reports_progress() {
         check_progress(|ctx, scale| {
             let data = random((scale as usize) << 20, scale);
-            sort_float64(&data, ctx).map(drop)
+            sort(&data, ctx).map(drop)
         });
     }
 }

@@ -1,0 +1,549 @@
+//! The AVX-512 path: a vectorised quicksort of the `i64` keys, in place.
+//!
+//! The partition step works on 8 keys per vector, as x86-simd-sort (numpy's sort) and Gueron
+//! and Krasnov's AVX quicksort do: compare a vector with the pivot, compress the keys below it
+//! and those at or above it into two vectors and store each with a masked store, on the left
+//! and on the right end of the free gap. Keeping four vectors' worth of free space at each end
+//! (read ahead before the loop) lets the loop read blocks of four vectors from whichever end has
+//! less free space, so it never overwrites keys not yet read. Segments of at most
+//! [`NETWORK_MAX`] keys are sorted in registers by a bitonic network.
+//!
+//! Large segments are partitioned in parallel (one piece per thread, each around the same
+//! pivot, then the misplaced middle blocks swapped) and their two sides sorted in parallel, so
+//! every level of the recursion uses every thread; on one thread nothing is split or swapped. The order of equal keys cannot show (equal keys are equal
+//! doubles), so the result never depends on the thread count.
+
+use std::arch::x86_64::*;
+
+use crate::cancel::Cancelled;
+use crate::ctx::Steps;
+
+/// Keys per vector.
+const LANES: usize = 8;
+
+/// Vectors per block read by the partition loop.
+const UNROLL: usize = 4;
+
+/// The largest segment sorted by the in-register network (16 vectors).
+const NETWORK_MAX: usize = 16 * LANES;
+
+/// Segments up to this length are sorted on one thread, then counted as done: about half a
+/// millisecond of work.
+const SERIAL: usize = 1 << 16;
+
+/// Pieces of a parallel partition are at least this long.
+const PART_PIECE: usize = 1 << 16;
+
+/// Sorts `keys` (the order-preserving `i64` keys of [`super::key`]) ascending, in parallel on
+/// the current rayon pool; advances `steps` by one unit per key.
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
+pub(super) fn sort_keys(keys: &mut [i64], steps: &Steps) -> Result<(), Cancelled> {
+    let limit = 2 * usize::BITS.saturating_sub(keys.len().leading_zeros()) + 8;
+    par_qsort(keys, limit, steps)
+}
+
+fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelled> {
+    if keys.len() <= SERIAL {
+        // SAFETY: the caller checked that the CPU has the AVX-512 features.
+        unsafe { qsort(keys, limit) };
+        return steps.advance(keys.len() as u64);
+    }
+    steps.ctx().check()?;
+    if limit == 0 {
+        keys.sort_unstable();
+        return steps.advance(keys.len() as u64);
+    }
+    // SAFETY: as above.
+    let pivot = unsafe { pivot_of(keys) };
+    // One piece per thread: every split costs a swap of up to a quarter of its keys.
+    let pieces = rayon::current_num_threads().next_power_of_two();
+    let (mid, min, max) = par_partition(keys, pivot, pieces, steps)?;
+    if min == max {
+        return steps.advance(keys.len() as u64);
+    }
+    let mid = if pivot == min {
+        // Nothing is below the pivot: split off the keys equal to it (all sorted) instead.
+        // `pivot < max`, so `pivot + 1` does not overflow.
+        let (mid, _, _) = par_partition(keys, pivot + 1, pieces, steps)?;
+        steps.advance(mid as u64)?;
+        let (_, right) = keys.split_at_mut(mid);
+        return par_qsort(right, limit - 1, steps);
+    } else {
+        mid
+    };
+    let (left, right) = keys.split_at_mut(mid);
+    if pivot == max {
+        // The right side holds only keys equal to the pivot.
+        steps.advance(right.len() as u64)?;
+        return par_qsort(left, limit - 1, steps);
+    }
+    let (l, r) = rayon::join(
+        || par_qsort(left, limit - 1, steps),
+        || par_qsort(right, limit - 1, steps),
+    );
+    l.and(r)
+}
+
+/// Partitions `keys` around `pivot` (keys below it first), in up to `pieces` pieces in
+/// parallel; returns where the keys at or above it start, and the smallest and largest key.
+fn par_partition(
+    keys: &mut [i64],
+    pivot: i64,
+    pieces: usize,
+    steps: &Steps,
+) -> Result<(usize, i64, i64), Cancelled> {
+    if keys.len() <= 2 * PART_PIECE || pieces < 2 {
+        steps.ctx().check()?;
+        // SAFETY: the caller checked that the CPU has the AVX-512 features.
+        return Ok(unsafe { partition(keys, pivot) });
+    }
+    let half = keys.len() / 2;
+    let (a, b) = keys.split_at_mut(half);
+    let (ra, rb) = rayon::join(
+        || par_partition(a, pivot, pieces / 2, steps),
+        || par_partition(b, pivot, pieces / 2, steps),
+    );
+    let ((i, min_a, max_a), (j, min_b, max_b)) = (ra?, rb?);
+    // [below | at or above (half − i) | below (j) | at or above]: swap the shorter middle run
+    // with the far end of the other one.
+    let swap = (half - i).min(j);
+    let (front, back) = keys.split_at_mut(half);
+    let x = &mut front[i..i + swap];
+    let y = &mut back[j - swap..j];
+    use rayon::prelude::*;
+    x.par_chunks_mut(PART_PIECE)
+        .zip(y.par_chunks_mut(PART_PIECE))
+        .for_each(|(x, y)| x.swap_with_slice(y));
+    Ok((i + j, min_a.min(min_b), max_a.max(max_b)))
+}
+
+/// Sorts `keys` on this thread; after `limit` more levels of recursion it falls back to
+/// `sort_unstable` (which cannot go quadratic).
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn qsort(keys: &mut [i64], limit: u32) {
+    if keys.len() <= NETWORK_MAX {
+        // SAFETY: the features are enabled here too.
+        unsafe { sort_network(keys) };
+        return;
+    }
+    if limit == 0 {
+        keys.sort_unstable();
+        return;
+    }
+    // SAFETY: the features are enabled here too.
+    let pivot = unsafe { pivot_of(keys) };
+    // SAFETY: as above.
+    let (mid, min, max) = unsafe { partition(keys, pivot) };
+    if min == max {
+        return;
+    }
+    if pivot == min {
+        // SAFETY: as above; `pivot < max`, so `pivot + 1` does not overflow.
+        let (mid, _, _) = unsafe { partition(keys, pivot + 1) };
+        // SAFETY: as above.
+        unsafe { qsort(&mut keys[mid..], limit - 1) };
+        return;
+    }
+    let (left, right) = keys.split_at_mut(mid);
+    // SAFETY: as above.
+    unsafe { qsort(left, limit - 1) };
+    if pivot != max {
+        // SAFETY: as above.
+        unsafe { qsort(right, limit - 1) };
+    }
+}
+
+/// A pivot: the median of 64 keys spread over `keys` (of 8 when it is short). It is one of the
+/// keys, so partitioning around it leaves the right side non-empty.
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn pivot_of(keys: &[i64]) -> i64 {
+    let n = keys.len();
+    if n >= 8 * NETWORK_MAX {
+        let mut sample = [0i64; 64];
+        for (k, s) in sample.iter_mut().enumerate() {
+            *s = keys[k * n / 64 + n / 128];
+        }
+        // SAFETY: the features are enabled here too.
+        unsafe { sort_network(&mut sample) };
+        sample[32]
+    } else {
+        let mut sample = [0i64; 8];
+        for (k, s) in sample.iter_mut().enumerate() {
+            *s = keys[k * n / 8 + n / 16];
+        }
+        // SAFETY: as above.
+        unsafe { sort_network(&mut sample) };
+        sample[4]
+    }
+}
+
+/// Stores the keys of `v` below and at-or-above the pivot (`ge` marks the latter) at `left`
+/// and just below `right`; returns how many were at or above.
+///
+/// # Safety
+/// AVX-512; `left .. left + below` and `right − above .. right` must be writable.
+#[inline(always)]
+unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8) -> usize {
+    let above = usize::from(POPCOUNT[usize::from(ge)]);
+    let below = LANES - above;
+    let lt = !ge;
+    // SAFETY: the caller's promise; masked stores write only the lanes they keep.
+    unsafe {
+        _mm512_mask_storeu_epi64(left, low_lanes(below), _mm512_maskz_compress_epi64(lt, v));
+        _mm512_mask_storeu_epi64(
+            right.sub(above),
+            low_lanes(above),
+            _mm512_maskz_compress_epi64(ge, v),
+        );
+    }
+    above
+}
+
+/// Set bits of each byte: the baseline has no `popcnt`, and AVX-512 does not imply it.
+static POPCOUNT: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = (i as u32).count_ones() as u8;
+        i += 1;
+    }
+    table
+};
+
+#[inline(always)]
+fn low_lanes(n: usize) -> __mmask8 {
+    ((1u32 << n) - 1) as __mmask8
+}
+
+/// Partitions `keys` around `pivot` on this thread: keys below it first. Returns where the
+/// keys at or above it start, and the smallest and largest key.
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn partition(keys: &mut [i64], pivot: i64) -> (usize, i64, i64) {
+    let n = keys.len();
+    let (mut lo, mut hi) = (0, n);
+    let (mut min, mut max) = (i64::MAX, i64::MIN);
+    // A scalar start leaves a multiple of a block of vectors, or fewer than two blocks'
+    // worth, in `lo..hi`.
+    let block = UNROLL * LANES;
+    let rest = if n >= 2 * block { n % LANES } else { n };
+    for _ in 0..rest {
+        let x = keys[lo];
+        (min, max) = (min.min(x), max.max(x));
+        if x >= pivot {
+            hi -= 1;
+            keys.swap(lo, hi);
+        } else {
+            lo += 1;
+        }
+    }
+    if lo == hi {
+        return (lo, min, max);
+    }
+    let ptr = keys.as_mut_ptr();
+    // SAFETY: every load reads LANES keys inside lo..hi not yet read; every store writes into
+    // the free space (keys already read), as the module documentation explains: each end keeps
+    // at least as much free space as the keys stored there next.
+    unsafe {
+        let pv = _mm512_set1_epi64(pivot);
+        let mut vmin = _mm512_set1_epi64(min);
+        let mut vmax = _mm512_set1_epi64(max);
+        // Read ahead: a block at each end.
+        let mut first = [_mm512_setzero_si512(); UNROLL];
+        let mut last = [_mm512_setzero_si512(); UNROLL];
+        for u in 0..UNROLL {
+            first[u] = _mm512_loadu_si512(ptr.add(lo + u * LANES).cast());
+            last[u] = _mm512_loadu_si512(ptr.add(hi - (u + 1) * LANES).cast());
+        }
+        // Stored keys go to `l_store ..` and `.. r_store`; unread keys are in `left .. right`.
+        let (mut l_store, mut r_store) = (lo, hi);
+        let (mut left, mut right) = (lo + block, hi - block);
+        while right - left >= block {
+            let src = if r_store - right < left - l_store {
+                right -= block;
+                right
+            } else {
+                left += block;
+                left - block
+            };
+            // The whole block is read before any store: stores may land on it.
+            let mut block_keys = [_mm512_setzero_si512(); UNROLL];
+            for (u, v) in block_keys.iter_mut().enumerate() {
+                *v = _mm512_loadu_si512(ptr.add(src + u * LANES).cast());
+            }
+            for v in block_keys {
+                vmin = _mm512_min_epi64(vmin, v);
+                vmax = _mm512_max_epi64(vmax, v);
+                let ge = _mm512_cmpge_epi64_mask(v, pv);
+                let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
+                l_store += LANES - above;
+                r_store -= above;
+            }
+        }
+        while right > left {
+            let src = if r_store - right < left - l_store {
+                right -= LANES;
+                right
+            } else {
+                left += LANES;
+                left - LANES
+            };
+            let v = _mm512_loadu_si512(ptr.add(src).cast());
+            vmin = _mm512_min_epi64(vmin, v);
+            vmax = _mm512_max_epi64(vmax, v);
+            let ge = _mm512_cmpge_epi64_mask(v, pv);
+            let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
+            l_store += LANES - above;
+            r_store -= above;
+        }
+        for v in first.into_iter().chain(last) {
+            vmin = _mm512_min_epi64(vmin, v);
+            vmax = _mm512_max_epi64(vmax, v);
+            let ge = _mm512_cmpge_epi64_mask(v, pv);
+            let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
+            l_store += LANES - above;
+            r_store -= above;
+        }
+        debug_assert_eq!(l_store, r_store);
+        (
+            l_store,
+            _mm512_reduce_min_epi64(vmin),
+            _mm512_reduce_max_epi64(vmax),
+        )
+    }
+}
+
+/// Compare-exchange of `v` with the lanes `idx` of itself: the lanes in `hi` take the larger.
+#[inline(always)]
+unsafe fn exchange(v: __m512i, idx: __m512i, hi: __mmask8) -> __m512i {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let p = _mm512_permutexvar_epi64(idx, v);
+        _mm512_mask_blend_epi64(hi, _mm512_min_epi64(v, p), _mm512_max_epi64(v, p))
+    }
+}
+
+/// Lane permutations: neighbours, pairs at distance 2, halves, and the mirror images used by
+/// the bitonic sort of one vector.
+#[inline(always)]
+unsafe fn idx(lanes: [i64; 8]) -> __m512i {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe { _mm512_loadu_si512(lanes.as_ptr().cast()) }
+}
+
+/// Sorts the 8 lanes of `v`.
+#[inline(always)]
+unsafe fn sort_vector(v: __m512i) -> __m512i {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let swap1 = idx([1, 0, 3, 2, 5, 4, 7, 6]);
+        let v = exchange(v, swap1, 0xaa);
+        let v = exchange(v, idx([3, 2, 1, 0, 7, 6, 5, 4]), 0xcc);
+        let v = exchange(v, swap1, 0xaa);
+        let v = exchange(v, idx([7, 6, 5, 4, 3, 2, 1, 0]), 0xf0);
+        let v = exchange(v, idx([2, 3, 0, 1, 6, 7, 4, 5]), 0xcc);
+        exchange(v, swap1, 0xaa)
+    }
+}
+
+/// Sorts the 8 lanes of a bitonic `v`: the half-cleaners at distances 4, 2 and 1.
+#[inline(always)]
+unsafe fn clean_vector(v: __m512i) -> __m512i {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let v = exchange(v, idx([4, 5, 6, 7, 0, 1, 2, 3]), 0xf0);
+        let v = exchange(v, idx([2, 3, 0, 1, 6, 7, 4, 5]), 0xcc);
+        exchange(v, idx([1, 0, 3, 2, 5, 4, 7, 6]), 0xaa)
+    }
+}
+
+/// Sorts `N` vectors (a power of two) as one sequence of `8N` keys: each vector, then bitonic
+/// merges of runs of 1, 2, 4, … vectors.
+#[inline(always)]
+unsafe fn sort_vectors<const N: usize>(v: &mut [__m512i; N]) {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let reverse = idx([7, 6, 5, 4, 3, 2, 1, 0]);
+        for x in v.iter_mut() {
+            *x = sort_vector(*x);
+        }
+        let mut run = 1;
+        while run < N {
+            for group in (0..N).step_by(2 * run) {
+                // Merge the sorted runs a = v[group ..][.. run] and b = v[group + run ..][.. run]:
+                // a's i-th key meets b's i-th key from the end; the smaller ones stay in a, the
+                // larger ones go to b, in a's order. Both halves are then bitonic.
+                // Pairs of vectors j and k = run − 1 − j of each run, so nothing needs a
+                // temporary copy.
+                for j in 0..run.div_ceil(2) {
+                    let k = run - 1 - j;
+                    let (aj, ak) = (v[group + j], v[group + k]);
+                    let (bj, bk) = (v[group + run + j], v[group + run + k]);
+                    let rbk = _mm512_permutexvar_epi64(reverse, bk);
+                    v[group + j] = _mm512_min_epi64(aj, rbk);
+                    v[group + run + j] = _mm512_max_epi64(aj, rbk);
+                    if k != j {
+                        let rbj = _mm512_permutexvar_epi64(reverse, bj);
+                        v[group + k] = _mm512_min_epi64(ak, rbj);
+                        v[group + run + k] = _mm512_max_epi64(ak, rbj);
+                    }
+                }
+                // Half-cleaners across vectors, then within each vector.
+                for half in [group, group + run] {
+                    let mut d = run / 2;
+                    while d > 0 {
+                        for i in 0..run {
+                            if i & d == 0 {
+                                let (a, b) = (v[half + i], v[half + i + d]);
+                                v[half + i] = _mm512_min_epi64(a, b);
+                                v[half + i + d] = _mm512_max_epi64(a, b);
+                            }
+                        }
+                        d /= 2;
+                    }
+                    for i in 0..run {
+                        v[half + i] = clean_vector(v[half + i]);
+                    }
+                }
+            }
+            run *= 2;
+        }
+    }
+}
+
+/// Sorts at most `8N` keys in `N` vectors, the missing ones padded with `i64::MAX`.
+#[inline(always)]
+unsafe fn sort_in_registers<const N: usize>(keys: &mut [i64]) {
+    let n = keys.len();
+    debug_assert!(n <= N * LANES);
+    let ptr = keys.as_mut_ptr();
+    // SAFETY: AVX-512F, which the callers enable; masked loads and stores touch only the keys
+    // of `keys`.
+    unsafe {
+        let pad = _mm512_set1_epi64(i64::MAX);
+        let mut v = [pad; N];
+        for (i, x) in v.iter_mut().enumerate() {
+            let start = i * LANES;
+            if start < n {
+                let mask = low_lanes((n - start).min(LANES));
+                *x = _mm512_mask_loadu_epi64(pad, mask, ptr.add(start));
+            }
+        }
+        sort_vectors(&mut v);
+        for (i, x) in v.iter().enumerate() {
+            let start = i * LANES;
+            if start < n {
+                let mask = low_lanes((n - start).min(LANES));
+                _mm512_mask_storeu_epi64(ptr.add(start), mask, *x);
+            }
+        }
+    }
+}
+
+/// Sorts at most [`NETWORK_MAX`] keys in registers.
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn sort_network(keys: &mut [i64]) {
+    let n = keys.len();
+    // SAFETY: the features are enabled here too.
+    unsafe {
+        match n {
+            0..=1 => {}
+            2..=8 => sort_in_registers::<1>(keys),
+            9..=16 => sort_in_registers::<2>(keys),
+            17..=32 => sort_in_registers::<4>(keys),
+            33..=64 => sort_in_registers::<8>(keys),
+            _ => sort_in_registers::<16>(keys),
+        }
+    }
+}
+
+/// Writes the keys of `src`'s non-NaNs to the front of `dst` (as long as `src`) and pushes the
+/// bits of its NaNs, in order, to `nans`; returns how many keys it wrote. The keys are those of
+/// [`super::key`].
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
+pub(super) fn to_keys(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> usize {
+    assert_eq!(src.len(), dst.len());
+    // SAFETY: the caller checked the CPU; the lengths match.
+    unsafe { to_keys_avx512(src, dst, nans) }
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn to_keys_avx512(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> usize {
+    let n = src.len();
+    let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
+    let mut written = 0;
+    let mut i = 0;
+    // SAFETY: loads read `src[i .. i + 8]` (masked to its end); stores write `dst[written ..]`
+    // with at most as many lanes as keys read so far, and `written <= i`.
+    unsafe {
+        let flip = _mm512_set1_epi64(i64::MAX);
+        while i < n {
+            let lanes = low_lanes((n - i).min(LANES));
+            let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
+            let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
+            let keep = lanes & !nan;
+            let bits = _mm512_castpd_si512(v);
+            // key(b) = b ^ ((b >> 63) >>> 1): flips all but the sign bit of negatives.
+            let keys =
+                _mm512_xor_si512(bits, _mm512_and_si512(_mm512_srai_epi64::<63>(bits), flip));
+            let count = usize::from(POPCOUNT[usize::from(keep)]);
+            _mm512_mask_storeu_epi64(
+                dp.add(written),
+                low_lanes(count),
+                _mm512_maskz_compress_epi64(keep, keys),
+            );
+            written += count;
+            if nan != 0 {
+                for lane in 0..LANES {
+                    if nan & (1 << lane) != 0 {
+                        nans.push((*sp.add(i + lane)).to_bits() as i64);
+                    }
+                }
+            }
+            i += LANES;
+        }
+    }
+    written
+}
+
+/// Maps keys back to the bits of their doubles, in place.
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
+pub(super) fn from_keys(keys: &mut [i64]) {
+    // SAFETY: the caller checked the CPU.
+    unsafe { from_keys_avx512(keys) }
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn from_keys_avx512(keys: &mut [i64]) {
+    let n = keys.len();
+    let p = keys.as_mut_ptr();
+    // SAFETY: masked loads and stores touch `keys[i .. i + 8]` up to its end only.
+    unsafe {
+        let flip = _mm512_set1_epi64(i64::MAX);
+        let mut i = 0;
+        while i < n {
+            let lanes = low_lanes((n - i).min(LANES));
+            let k = _mm512_maskz_loadu_epi64(lanes, p.add(i));
+            let bits = _mm512_xor_si512(k, _mm512_and_si512(_mm512_srai_epi64::<63>(k), flip));
+            _mm512_mask_storeu_epi64(p.add(i), lanes, bits);
+            i += LANES;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) fn network_for_tests(keys: &mut [i64]) {
+    assert!(keys.len() <= NETWORK_MAX);
+    assert!(crate::cpu::CpuPath::Avx512.is_supported());
+    // SAFETY: checked just above.
+    unsafe { sort_network(keys) }
+}
+
+#[cfg(test)]
+pub(super) fn partition_for_tests(keys: &mut [i64], pivot: i64) -> (usize, i64, i64) {
+    assert!(crate::cpu::CpuPath::Avx512.is_supported());
+    // SAFETY: checked just above.
+    unsafe { partition(keys, pivot) }
+}
