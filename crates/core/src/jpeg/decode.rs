@@ -28,6 +28,9 @@ pub fn read_header(jpeg: &[u8]) -> Result<Info, String> {
 /// Decodes `jpeg`, which must be `width` × `height`, to RGB in `out` (`width × height × 3`
 /// bytes), as `tj3Decompress8` does: the accurate integer IDCT, fancy upsampling, at most
 /// [`MAX_SCANS`] scans.
+///
+/// # Panics
+/// If `out` is not `width × height × 3` bytes long (a caller's mistake, not the input's).
 pub fn decode_rgb(jpeg: &[u8], width: usize, height: usize, out: &mut [u8]) -> Result<(), String> {
     let row_bytes = width * 3;
     assert_eq!(out.len(), row_bytes * height, "the output buffer's size");

@@ -21,15 +21,19 @@ pub(super) fn encode(
 ) -> Result<Vec<u8>, ElaError> {
     // Lossless: JPEG dimensions are 16-bit.
     let (w, h) = (width as u32, height as u32);
-    // An ELA map is mostly small values: it compresses to well under a third of its size.
+    // An ELA map is mostly small values: it compresses to about a third of its size.
     let mut png = Vec::with_capacity(map.len() / 3 + 1024);
     let mut encoder = png::Encoder::new(&mut png, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    // Measured on a 12-megapixel map at scale 15 (noise-like, which PNG's filters only make
-    // worse): zlib level 2 without filtering gives 5.6 MB in 0.2 s; fdeflate ("Fast") 20 MB in
-    // the same time; level 6 ("Balanced") 4.3 MB in 2 s.
-    encoder.set_deflate_compression(png::DeflateCompression::Level(2));
+    // Chosen by measurement (crates/core/examples/ela_bench.rs, the benchmark's 512×384 map at
+    // scale 15, 590 KB raw; medians of 31 runs' thread CPU time on a loaded machine): zlib-rs
+    // level 1 (its deflate_quick) without filtering gives 198 KB in 3.1 ms; level 2, the
+    // previous setting (with miniz_oxide then, no faster), 129 KB in 6.3 ms; level 3 119 KB in
+    // 9 ms; fdeflate
+    // ("Fast") 321 KB in 4.2 ms; any filter (Up, Sub, Paeth, Adaptive) only makes the map, which
+    // is noise-like, larger and slower to write; stored, 592 KB in 0.9 ms.
+    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
     encoder.set_filter(png::Filter::NoFilter);
     let mut writer = encoder.write_header().map_err(internal)?;
     let mut stream = writer.stream_writer().map_err(internal)?;

@@ -358,4 +358,6 @@ fn internal(e: impl std::fmt::Display) -> ElaError {
 }
 
 #[cfg(test)]
+mod codec_test;
+#[cfg(test)]
 mod test;
