@@ -5,7 +5,11 @@
 //! measurement.
 //!
 //! `cargo run --release -p spindle-core --example ela_bench [runs]` (default 31). Prints the
-//! median and the minimum of each, in milliseconds: the CPU may be shared, so look at both.
+//! median and the minimum wall time of each and the median of its thread CPU time, in
+//! milliseconds: the CPU may be shared, so look at all three. `ela_pillow.py` beside this file
+//! times the reference, Pillow's JPEG-only ELA of the same image; run the two interleaved.
+//! Build once with `nasm` on PATH and once without to compare libjpeg-turbo's SIMD with its C
+//! code (the first line says which ran).
 
 use std::hint::black_box;
 use std::io::Write;
