@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { AbortError, backend, kernels } from 'spindle';
 import { bestCpuPath, supportedCpuPaths } from './helpers/cpu.js';
+import { expectedJpeg } from './helpers/jpeg.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -95,8 +96,8 @@ console.log(JSON.stringify({ js, jsDefault, jsCallNative, native, nativeCallJs, 
   );
   const digest = sha('the quick brown fox');
   t.deepEqual(out.js, { active: 'js', threads: 3, reason: `the js backend was chosen (configure({ backend: 'js' }))` });
-  t.deepEqual(out.native, { active: 'native', threads: 3, cpu: bestCpuPath() });
-  t.deepEqual(out.auto, { active: 'native', threads: 3, cpu: bestCpuPath() });
+  t.deepEqual(out.native, { active: 'native', threads: 3, cpu: bestCpuPath(), jpeg: expectedJpeg() });
+  t.deepEqual(out.auto, { active: 'native', threads: 3, cpu: bestCpuPath(), jpeg: expectedJpeg() });
   t.deepEqual(out.jsDefault, { value: digest });
   t.deepEqual(out.jsCallNative, { value: digest });
   t.deepEqual(out.nativeCallJs, { value: digest });
@@ -113,7 +114,7 @@ console.log(JSON.stringify({ info, count }));`;
   t.deepEqual(js.count, { value: 9592 });
 
   const native = report<{ info: unknown; count: unknown }>(t, await runChild(source, { SPINDLE_BACKEND: 'native', SPINDLE_THREADS: '2' }));
-  t.deepEqual(native.info, { value: { active: 'native', threads: 2, cpu: bestCpuPath() } });
+  t.deepEqual(native.info, { value: { active: 'native', threads: 2, cpu: bestCpuPath(), jpeg: expectedJpeg() } });
   t.deepEqual(native.count, { value: 9592 });
 
   const bad = report<{ info: { error: { name: string; code: string; message: string } }; count: unknown }>(
@@ -136,7 +137,8 @@ console.log(JSON.stringify({ info, count }));`;
       t,
       await runChild(source, { SPINDLE_BACKEND: 'native', SPINDLE_THREADS: '1', SPINDLE_CPU: cpu }),
     );
-    t.deepEqual(out.info, { value: { active: 'native', threads: 1, cpu } }, cpu);
+    // libjpeg-turbo picks its SIMD itself: SPINDLE_CPU leaves `jpeg` as it is.
+    t.deepEqual(out.info, { value: { active: 'native', threads: 1, cpu, jpeg: expectedJpeg() } }, cpu);
     t.deepEqual(out.count, { value: 78_498 }, cpu);
   }
   const unsupported = process.arch === 'arm64' ? 'avx2' : 'neon';

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { AbortError, type BackendName, type ElaResult, SpindleError, kernels } from 'spindle';
+import { AbortError, type BackendName, type ElaResult, SpindleError, backend, kernels } from 'spindle';
 import { SPLICED, insideOverOutside, jpegOf, photo, rgbOfPng } from './helpers/ela-images.js';
+import { expectedJpeg } from './helpers/jpeg.js';
 
 const BACKENDS: BackendName[] = ['native', 'js'];
 const bad = (value: unknown): never => value as never;
@@ -133,6 +134,13 @@ const PILLOW = [
   { quality: 90, sha256: '04c1331e1ec93ba88f8e24ee2a17c0a50b0eb96903ef84bb6b732d45aa9d59c0', max: 26, sum: 378_240 },
   { quality: 75, sha256: '4000966892df0dd8ddeb4a07935e60f0f1a386c3738b7ccb73003810f782df91', max: 41, sum: 403_132 },
 ];
+
+test('backend().jpeg says whether the native codec runs libjpeg-turbo’s SIMD or its C code', (t) => {
+  const info = backend();
+  if (info.active === 'js') t.false('jpeg' in info);
+  // With either, the native map equals Pillow's (the next test): the codec's bytes are the same.
+  else t.is(info.jpeg, expectedJpeg());
+});
 
 test('the native map equals Pillow’s ELA, bit for bit', async (t) => {
   for (const { quality, sha256, max, sum } of PILLOW) {

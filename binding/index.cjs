@@ -840,6 +840,7 @@ module.exports.__panicForTest = nativeBinding.__panicForTest
 module.exports.countPrimes = nativeBinding.countPrimes
 module.exports.cpuInfo = nativeBinding.cpuInfo
 module.exports.ela = nativeBinding.ela
+module.exports.jpegSimd = nativeBinding.jpegSimd
 module.exports.mandelbrot = nativeBinding.mandelbrot
 module.exports.matmul = nativeBinding.matmul
 module.exports.poolInfo = nativeBinding.poolInfo

@@ -69,6 +69,15 @@ export interface ElaResult {
   meanDifference: number
 }
 
+/**
+ * Whether `ela`'s JPEG codec, libjpeg-turbo, runs its SIMD code (SSE2/AVX2, chosen by
+ * libjpeg-turbo itself at run time): `false` when the addon was built without NASM, which
+ * falls back to libjpeg-turbo's C code. Both give the same bytes. `SPINDLE_CPU` does not
+ * change it: this build of libjpeg-turbo reads no environment variable (no `JSIMD_FORCENONE`)
+ * and has no call to switch its SIMD off.
+ */
+export declare function jpegSimd(): boolean
+
 /** Escape counts of the Mandelbrot set over a grid, row-major. */
 export declare function mandelbrot(options: MandelbrotOptions, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: Uint32Array) => void) | undefined | null): Promise<Uint32Array> | null
 

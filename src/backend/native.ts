@@ -101,6 +101,8 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
 
     cpu: () => binding.cpuInfo().active,
 
+    jpeg: () => (binding.jpegSimd() ? 'simd' : 'c'),
+
     setThreads: (threads) => binding.setThreads(threads),
 
     async shutdown() {

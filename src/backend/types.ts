@@ -30,6 +30,8 @@ export interface KernelBackend {
   threads(): number;
   /** The CPU code path its kernels use (`'avx512'`, `'avx2'`, `'baseline'`, `'neon'`); native only. */
   cpu?(): string;
+  /** Whether `ela`'s libjpeg-turbo runs its SIMD code (`'simd'`) or its C code (`'c'`); native only. */
+  jpeg?(): 'simd' | 'c';
   /** Sets the number of threads (already validated). */
   setThreads(threads: number): void;
   /** Cancels pending work and releases every thread; later calls start afresh. */

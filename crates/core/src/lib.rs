@@ -1,6 +1,7 @@
 //! spindle's engine, free of any JavaScript binding: its own thread pool ([`pool`]),
 //! cooperative cancellation ([`cancel`]), run-time CPU dispatch ([`cpu`]), throttled progress ([`ctx`]), the process-wide
-//! [`runtime`] that owns the pool, the CPU [`kernels`], and the [`spare`] buffers they reuse.
+//! [`runtime`] that owns the pool, the CPU [`kernels`], the [`spare`] buffers they reuse, and
+//! [`jpeg`], the libjpeg-turbo codec `ela` runs.
 //!
 //! A kernel is a plain function `fn(args…, &Ctx) -> Result<T, Cancelled>`: it polls its
 //! [`Ctx`] about every millisecond of work (through [`ctx::Steps::advance`]) and may split its
@@ -10,6 +11,7 @@
 pub mod cancel;
 pub mod cpu;
 pub mod ctx;
+pub mod jpeg;
 pub mod kernels;
 pub mod pool;
 pub mod runtime;

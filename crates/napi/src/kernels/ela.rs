@@ -94,3 +94,13 @@ pub fn ela<'env>(
         },
     )
 }
+
+/// Whether `ela`'s JPEG codec, libjpeg-turbo, runs its SIMD code (SSE2/AVX2, chosen by
+/// libjpeg-turbo itself at run time): `false` when the addon was built without NASM, which
+/// falls back to libjpeg-turbo's C code. Both give the same bytes. `SPINDLE_CPU` does not
+/// change it: this build of libjpeg-turbo reads no environment variable (no `JSIMD_FORCENONE`)
+/// and has no call to switch its SIMD off.
+#[napi]
+pub fn jpeg_simd() -> bool {
+    spindle_core::jpeg::simd()
+}

@@ -1,5 +1,5 @@
-use super::jpeg::Sampling;
 use super::*;
+use crate::jpeg::Sampling;
 use crate::kernels::test_support::{cancelled_ctx, check_cancel_midway, check_progress, in_pool};
 use sha2::{Digest, Sha256};
 
@@ -87,7 +87,7 @@ pub(super) fn jpeg(
 }
 
 /// `jpeg_bytes` decoded to RGB, with its width and height.
-fn decoded_image(jpeg_bytes: &[u8]) -> (Vec<u8>, usize, usize) {
+pub(super) fn decoded_image(jpeg_bytes: &[u8]) -> (Vec<u8>, usize, usize) {
     let info = jpeg::read_header(jpeg_bytes).expect("header");
     let mut rgb = vec![0; info.width * info.height * 3];
     jpeg::decode_rgb(jpeg_bytes, info.width, info.height, &mut rgb).expect("decode");
@@ -116,12 +116,12 @@ fn run(jpeg_bytes: &[u8], quality: u8, scale: f64) -> Result<Ela, ElaError> {
     ela(jpeg_bytes, &ElaParams { quality, scale }, &Ctx::default())
 }
 
-fn run_ok(jpeg_bytes: &[u8], quality: u8, scale: f64) -> Ela {
+pub(super) fn run_ok(jpeg_bytes: &[u8], quality: u8, scale: f64) -> Ela {
     run(jpeg_bytes, quality, scale).expect("ela")
 }
 
 /// The PNG's IHDR fields and its decoded samples.
-fn png_samples(png_bytes: &[u8]) -> (png::Info<'static>, Vec<u8>) {
+pub(super) fn png_samples(png_bytes: &[u8]) -> (png::Info<'static>, Vec<u8>) {
     let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
         .read_info()
         .expect("png header");
