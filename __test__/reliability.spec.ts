@@ -109,3 +109,115 @@ test.serial('js backend: an abort storm never fails a call that was not aborted'
   }
 });
 
+const BOTH = ['native', 'js'] as const;
+
+/** The rejection of `promise`, as { name, code } (a fulfilment fails the test). */
+async function rejection(promise: Promise<unknown>): Promise<{ name: string; code: unknown; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { code?: unknown };
+    return { name: e.name, code: e.code, message: e.message };
+  }
+  throw new Error('expected a rejection');
+}
+
+test('typed arrays are checked by brand: a fake or a Proxy is a coded TypeError on both backends', async (t) => {
+  const fakes: [string, unknown][] = [
+    ['Object.create(Float64Array.prototype)', Object.create(Float64Array.prototype)],
+    ['Proxy of a Float64Array', new Proxy(new Float64Array(4), {})],
+    ['Proxy whose traps throw', new Proxy(new Float64Array(4), { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } })],
+  ];
+  const fakeBytes: [string, unknown][] = [
+    ['Object.create(Uint8Array.prototype)', Object.create(Uint8Array.prototype)],
+    ['Proxy of a Uint8Array', new Proxy(new Uint8Array(4), {})],
+  ];
+  for (const backend of BOTH) {
+    for (const [what, fake] of fakes) {
+      for (const [kernel, call] of [
+        ['matmul a', () => kernels.matmul(fake as Float64Array, new Float64Array(4), 2, { backend })],
+        ['matmul b', () => kernels.matmul(new Float64Array(4), fake as Float64Array, 2, { backend })],
+        ['sortFloat64', () => kernels.sortFloat64(fake as Float64Array, { backend })],
+      ] as const) {
+        const error = await rejection(call());
+        t.is(`${error.name} ${String(error.code)}`, 'TypeError ERR_INVALID_ARG_TYPE', `${backend} ${kernel} ${what}: ${error.message}`);
+      }
+    }
+    for (const [what, fake] of fakeBytes) {
+      for (const [kernel, call] of [
+        ['sha256', () => kernels.sha256(fake as Uint8Array, { backend })],
+        ['ela', () => kernels.ela(fake as Uint8Array, { backend })],
+      ] as const) {
+        const error = await rejection(call());
+        t.is(`${error.name} ${String(error.code)}`, 'TypeError ERR_INVALID_ARG_TYPE', `${backend} ${kernel} ${what}: ${error.message}`);
+      }
+    }
+  }
+});
+
+test('matmul measures a Float64Array subclass by its real length, not a lying getter, on both backends', async (t) => {
+  class Liar extends Float64Array {
+    override get length(): number {
+      return 4;
+    }
+  }
+  for (const backend of BOTH) {
+    // Real length 9 claims 4: n = 2 does not fit.
+    const error = await rejection(kernels.matmul(new Liar(9), new Float64Array(4), 2, { backend }));
+    t.is(`${error.name} ${String(error.code)}`, 'RangeError ERR_OUT_OF_RANGE', `${backend}: ${error.message}`);
+    // Real length 4 (claims 4 as well, but a 9 would be ignored): the right product.
+    const a = new Liar([1, 2, 3, 4]);
+    const b = Float64Array.from([5, 6, 7, 8]);
+    t.deepEqual(Array.from(await kernels.matmul(a, b, 2, { backend })), [19, 22, 43, 50], backend);
+  }
+  class LiarLong extends Float64Array {
+    override get length(): number {
+      return 9;
+    }
+  }
+  for (const backend of BOTH) {
+    const product = await kernels.matmul(new LiarLong([1, 0, 0, 1]), Float64Array.from([5, 6, 7, 8]), 2, { backend });
+    t.deepEqual(Array.from(product), [5, 6, 7, 8], backend);
+  }
+});
+
+test('a detached view, or one out of bounds of a shrunk resizable buffer, is refused alike on both backends', async (t) => {
+  const detachedBytes = (): Uint8Array => {
+    const bytes = new Uint8Array(16);
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    return bytes;
+  };
+  const detachedFloats = (): Float64Array => {
+    const floats = new Float64Array(4);
+    structuredClone(floats.buffer, { transfer: [floats.buffer] });
+    return floats;
+  };
+  const shrunk = <T>(make: (b: ArrayBuffer) => T): T => {
+    const buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(32, { maxByteLength: 64 });
+    const view = make(buffer);
+    buffer.resize(8);
+    return view;
+  };
+  for (const backend of BOTH) {
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ['sha256 detached', () => kernels.sha256(detachedBytes(), { backend }), 'is detached'],
+      ['sortFloat64 detached', () => kernels.sortFloat64(detachedFloats(), { backend }), 'is detached'],
+      ['matmul detached', () => kernels.matmul(detachedFloats(), new Float64Array(4), 2, { backend }), 'is detached'],
+      ['ela detached', () => kernels.ela(detachedBytes(), { backend }), 'is detached'],
+      ['sha256 out of bounds', () => kernels.sha256(shrunk((b) => new Uint8Array(b, 0, 32)), { backend }), 'out of bounds'],
+      ['sortFloat64 out of bounds', () => kernels.sortFloat64(shrunk((b) => new Float64Array(b, 8, 2)), { backend }), 'out of bounds'],
+    ];
+    for (const [what, call, words] of cases) {
+      const error = await rejection(call());
+      t.is(`${error.name} ${String(error.code)}`, 'TypeError ERR_INVALID_ARG_VALUE', `${backend} ${what}: ${error.message}`);
+      t.true(error.message.includes(words), error.message);
+    }
+    // An empty view that is neither still hashes as empty input.
+    t.is(await kernels.sha256(new Uint8Array(0), { backend }), createHash('sha256').digest('hex'));
+    // A length-tracking view of a resizable buffer is read at its current length.
+    const tracking = shrunk((b) => new Uint8Array(b));
+    tracking.fill(7);
+    t.is(await kernels.sha256(tracking, { backend }), createHash('sha256').update(new Uint8Array(8).fill(7)).digest('hex'));
+  }
+});
+
