@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { configure, kernels } from 'spindle';
+import { configure, kernels, Lock, Pool, ThreadPool } from 'spindle';
 
 /** countPrimes below 10^k, from the prime-counting function's known values. */
 const PI: Record<number, number> = { 1_000: 168, 10_000: 1_229, 100_000: 9_592 };
@@ -221,3 +221,32 @@ test('a detached view, or one out of bounds of a shrunk resizable buffer, is ref
   }
 });
 
+const targets = new URL('./fixtures/reliability-targets.mjs', import.meta.url);
+
+test('user objects whose keys look like a shared descriptor cross to a ThreadPool unchanged', async (t) => {
+  const { inspectArg } = await import('./fixtures/reliability-targets.mjs');
+  const pool = new ThreadPool({ processes: 1, module: targets });
+  try {
+    const sab = new SharedArrayBuffer(16);
+    const inputs: unknown[] = [
+      { __spindleShared: 'Lock', buffer: sab },
+      { __spindleShared: 'x' },
+      { __spindleShared: '$escaped', value: { __spindleShared: 'Lock', buffer: sab } },
+      [{ __spindleShared: 'Event' }, { nested: { __spindleShared: 'Value', n: 1 } }],
+    ];
+    for (const input of inputs) {
+      const [out] = (await pool.map(inspectArg, [input])) as { value: unknown; protoName: string }[];
+      t.deepEqual(out?.value, input);
+      t.is(out?.protoName, Array.isArray(input) ? 'Array' : 'Object');
+    }
+    // Alongside a real shared object, which still arrives live.
+    const lock = new Lock();
+    const [mixed] = (await pool.map(inspectArg, [[lock, { __spindleShared: 'Lock', buffer: sab }]])) as {
+      value: [unknown, unknown];
+    }[];
+    t.true(mixed?.value[0] instanceof Lock);
+    t.deepEqual(mixed?.value[1], { __spindleShared: 'Lock', buffer: sab });
+  } finally {
+    await pool[Symbol.asyncDispose]();
+  }
+});
