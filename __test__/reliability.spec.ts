@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { configure, kernels, Lock, Pool, ThreadPool } from 'spindle';
+import { configure, kernels, Lock, Pool, Thread, ThreadPool } from 'spindle';
 
 /** countPrimes below 10^k, from the prime-counting function's known values. */
 const PI: Record<number, number> = { 1_000: 168, 10_000: 1_229, 100_000: 9_592 };
@@ -146,7 +146,7 @@ test('typed arrays are checked by brand: a fake or a Proxy is a coded TypeError 
     for (const [what, fake] of fakeBytes) {
       for (const [kernel, call] of [
         ['sha256', () => kernels.sha256(fake as Uint8Array, { backend })],
-        ['ela', () => kernels.ela(fake as Uint8Array, { backend })],
+        ['ela', () => kernels.ela(fake as Uint8Array, {}, { backend })],
       ] as const) {
         const error = await rejection(call());
         t.is(`${error.name} ${String(error.code)}`, 'TypeError ERR_INVALID_ARG_TYPE', `${backend} ${kernel} ${what}: ${error.message}`);
@@ -203,7 +203,7 @@ test('a detached view, or one out of bounds of a shrunk resizable buffer, is ref
       ['sha256 detached', () => kernels.sha256(detachedBytes(), { backend }), 'is detached'],
       ['sortFloat64 detached', () => kernels.sortFloat64(detachedFloats(), { backend }), 'is detached'],
       ['matmul detached', () => kernels.matmul(detachedFloats(), new Float64Array(4), 2, { backend }), 'is detached'],
-      ['ela detached', () => kernels.ela(detachedBytes(), { backend }), 'is detached'],
+      ['ela detached', () => kernels.ela(detachedBytes(), {}, { backend }), 'is detached'],
       ['sha256 out of bounds', () => kernels.sha256(shrunk((b) => new Uint8Array(b, 0, 32)), { backend }), 'out of bounds'],
       ['sortFloat64 out of bounds', () => kernels.sortFloat64(shrunk((b) => new Float64Array(b, 8, 2)), { backend }), 'out of bounds'],
     ];
@@ -249,4 +249,76 @@ test('user objects whose keys look like a shared descriptor cross to a ThreadPoo
   } finally {
     await pool[Symbol.asyncDispose]();
   }
+});
+
+/** Settles like `promise`, or rejects after `seconds` as a hang (a guard, not a performance bound). */
+function orHang<T>(promise: Promise<T>, seconds = 60): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still pending after ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
+}
+
+for (const [label, PoolClass] of [
+  ['Pool', Pool],
+  ['ThreadPool', ThreadPool],
+] as const) {
+  test(`${label}: a worker that exits rejects its call with ERR_SPINDLE_WORKER_EXITED, and the pool goes on`, async (t) => {
+    const { exitNow, abortNow, square } = await import('./fixtures/reliability-targets.mjs');
+    const pool = new PoolClass({ processes: 1, module: targets });
+    try {
+      for (let round = 0; round < 2; round++) {
+        const error = await rejection(orHang(pool.map(exitNow, [1])));
+        t.is(error.code, 'ERR_SPINDLE_WORKER_EXITED', error.message);
+        t.deepEqual(await orHang(pool.map(square, [1, 2, 3])), [1, 4, 9]);
+      }
+      if (label === 'Pool') {
+        // A child killed by a signal (SIGABRT).
+        const error = await rejection(orHang(pool.apply(abortNow)));
+        t.is(error.code, 'ERR_SPINDLE_WORKER_EXITED', error.message);
+        t.deepEqual(await orHang(pool.map(square, [4])), [16]);
+      }
+    } finally {
+      await pool[Symbol.asyncDispose]();
+    }
+  });
+
+  test(`${label}: missing, throwing and not-exported targets reject with a code`, async (t) => {
+    function never(): number {
+      return 1;
+    }
+    function notExportedAnywhere(): number {
+      return 2;
+    }
+    const throwing = new PoolClass({ processes: 1, module: new URL('./fixtures/throws-at-import.mjs', import.meta.url) });
+    const missing = new PoolClass({ processes: 1, module: new URL('./fixtures/no-such-module.mjs', import.meta.url) });
+    const plain = new PoolClass({ processes: 1, module: targets });
+    try {
+      const thrown = await rejection(orHang(throwing.map(never, [1])));
+      t.is(thrown.code, 'ERR_SPINDLE_TARGET_IMPORT', thrown.message);
+      t.true(thrown.message.includes('this module refuses to load'), thrown.message);
+      const absent = await rejection(orHang(missing.map(never, [1])));
+      t.is(absent.code, 'ERR_SPINDLE_TARGET_IMPORT', absent.message);
+      const unexported = await rejection(orHang(plain.map(notExportedAnywhere, [1])));
+      t.is(`${unexported.name} ${String(unexported.code)}`, 'TypeError ERR_SPINDLE_TARGET_NOT_EXPORTED', unexported.message);
+    } finally {
+      await Promise.all([throwing, missing, plain].map((p) => p[Symbol.asyncDispose]()));
+    }
+  });
+}
+
+test('a Thread name without a string form is a coded TypeError', (t) => {
+  const nameless = Object.create(null) as object;
+  const throwing = { toString(): string { throw new Error('no'); } };
+  for (const bad of [nameless, throwing]) {
+    const error = t.throws(() => new Thread({ target: () => {}, name: bad as unknown as string }));
+    t.is(`${error?.name} ${String((error as { code?: unknown }).code)}`, 'TypeError ERR_INVALID_ARG_TYPE');
+    const thread = new Thread({ target: () => {} });
+    const renamed = t.throws(() => {
+      thread.name = bad as unknown as string;
+    });
+    t.is(`${renamed?.name} ${String((renamed as { code?: unknown }).code)}`, 'TypeError ERR_INVALID_ARG_TYPE');
+  }
+  t.is(new Thread({ target: () => {}, name: 42 as unknown as string }).name, '42');
 });
