@@ -322,3 +322,43 @@ test('a Thread name without a string form is a coded TypeError', (t) => {
   }
   t.is(new Thread({ target: () => {}, name: 42 as unknown as string }).name, '42');
 });
+
+test.serial("a worker thread's shutdown() cancels its own kernels, not the main thread's", async (t) => {
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(new URL('./fixtures/worker-shutdown.mjs', import.meta.url));
+  try {
+    const messages: unknown[] = [];
+    let wake: (() => void) | undefined;
+    worker.on('message', (m) => {
+      messages.push(m);
+      wake?.();
+    });
+    const next = async (): Promise<unknown> => {
+      while (messages.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return messages.shift();
+    };
+    t.is(await next(), 'ready');
+    const states: Record<string, string> = {};
+    const controllers: AbortController[] = [];
+    for (const backend of BOTH) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      states[backend] = 'running';
+      kernels.spin(2 ** 52, { backend, signal: controller.signal }).then(
+        () => (states[backend] = 'resolved'),
+        (error: { code?: string }) => (states[backend] = String(error.code)),
+      );
+    }
+    const primes = kernels.countPrimes(1_000_000, { backend: 'native' });
+    worker.postMessage('go');
+    t.deepEqual(await next(), { done: true, mine: 'ERR_SPINDLE_CANCELLED' });
+    // A full round trip through each backend: a cancellation would have arrived by now.
+    t.is(await kernels.countPrimes(100_000, { backend: 'native' }), 9_592);
+    t.is(await kernels.countPrimes(100_000, { backend: 'js' }), 9_592);
+    t.deepEqual(states, { native: 'running', js: 'running' });
+    t.is(await primes, 78_498);
+    for (const c of controllers) c.abort();
+  } finally {
+    await worker.terminate();
+  }
+});
