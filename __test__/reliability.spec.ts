@@ -362,3 +362,21 @@ test.serial("a worker thread's shutdown() cancels its own kernels, not the main 
     await worker.terminate();
   }
 });
+
+test('a Pool or ThreadPool worker that runs out of memory rejects with ERR_SPINDLE_WORKER_EXITED, and the pool goes on', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const run = spawnSync(process.execPath, ['--max-old-space-size=48', fileURLToPath(new URL('./fixtures/pool-oom.mjs', import.meta.url))], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  const lines = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as unknown);
+  t.deepEqual(lines, [
+    { pool: 'ThreadPool', code: 'ERR_SPINDLE_WORKER_EXITED', after: [9] },
+    { pool: 'Pool', code: 'ERR_SPINDLE_WORKER_EXITED', after: [9] },
+  ], run.stderr.slice(-500));
+  t.is(run.status, 0);
+});
