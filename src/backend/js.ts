@@ -244,7 +244,8 @@ export function jsBackend(initialThreads?: number): KernelBackend {
           // Terminated for another call's abort: the inputs live in shared memory (see `send`),
           // the twins are pure, so the same task runs again (progress never goes back: the
           // ProgressGate drops lower fractions).
-          if (!used.destroyed && !job.signal.aborted && terminatedUnder(error) && attempt < MAX_REPOSTS) continue;
+          const repost = !used.destroyed && used.broken === undefined && !job.signal.aborted;
+          if (repost && terminatedUnder(error) && attempt < MAX_REPOSTS) continue;
           throw toSpindleError(error, used, job.signal.aborted);
         } finally {
           channel?.port1.close();
