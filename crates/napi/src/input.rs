@@ -79,6 +79,16 @@ pub(crate) enum View<A> {
     Unshared(A),
 }
 
+impl<A> View<A> {
+    /// The typed array, shared or not, for a binding that copies it on the JavaScript thread
+    /// anyway and only wants the detached-buffer check.
+    pub(crate) fn array(&self) -> &A {
+        match self {
+            View::Shared(array) | View::Unshared(array) => array,
+        }
+    }
+}
+
 impl<A: TypeName> TypeName for View<A> {
     fn type_name() -> &'static str {
         A::type_name()
