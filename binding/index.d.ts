@@ -128,8 +128,10 @@ export declare function setThreads(threads: number): void
 export declare function sha256(data: Uint8Array, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: string) => void) | undefined | null): Promise<string> | null
 
 /**
- * Cancels every pending job (their Promises reject with code `Cancelled`) and resolves once
- * every pool thread has exited. The next kernel call starts a fresh pool.
+ * Cancels the calling environment's pending jobs (their Promises reject with code
+ * `Cancelled`); other environments' jobs (the main thread's, another worker thread's) run on.
+ * Resolves once those jobs have ended and, when no other environment has work in flight, every
+ * pool thread has exited. The next kernel call starts a fresh pool.
  */
 export declare function shutdown(): Promise<void>
 

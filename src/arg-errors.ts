@@ -24,8 +24,15 @@ export function describeReceived(value: unknown): string {
   if (value === null || value === undefined) return `Received ${String(value)}`;
   if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
   if (typeof value === 'object') {
-    const ctor = (value as object).constructor;
-    if (ctor?.name) return `Received an instance of ${ctor.name}`;
+    // A Proxy's traps are the caller's code: describing it must not run them (they may throw).
+    if (process.getBuiltinModule('node:util').types.isProxy(value)) return 'Received a Proxy';
+    let ctor: { name?: unknown } | undefined;
+    try {
+      ctor = (value as { constructor?: { name?: unknown } }).constructor;
+    } catch {
+      ctor = undefined;
+    }
+    if (typeof ctor?.name === 'string' && ctor.name) return `Received an instance of ${ctor.name}`;
     return `Received ${inspect(value, { depth: -1 })}`;
   }
   let shown = inspect(value, { colors: false });

@@ -2,7 +2,7 @@
  * The one place that checks and normalises kernel arguments, before either backend sees them,
  * so a bad input gets the same error class, code and message on both.
  */
-import { invalidArgType, outOfRange } from './arg-errors.js';
+import { invalidArgType, invalidArgValue, outOfRange } from './arg-errors.js';
 import { checkFinite, checkInteger, checkOptionalChoice, checkOptions } from './validate.js';
 
 /** The largest `Uint32Array` a `mandelbrot` may produce: 2^28 pixels (1 GiB). */
@@ -106,9 +106,52 @@ export type KernelName = keyof KernelArgs;
 
 const utf8 = new TextEncoder();
 
+/**
+ * The intrinsic `%TypedArray%.prototype` getters. A subclass (or an own property) can override
+ * `length`, `buffer` and `byteOffset` on an instance; these read the view's internal slots.
+ */
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const slot = (key: 'length' | 'buffer' | 'byteOffset'): ((this: unknown) => unknown) =>
+  Object.getOwnPropertyDescriptor(typedArrayProto, key)?.get as (this: unknown) => unknown;
+const realLength = slot('length');
+const realBuffer = slot('buffer');
+const realByteOffset = slot('byteOffset');
+
+/**
+ * A typed-array argument, checked by brand as Node's own APIs do (`util.types`): not
+ * `instanceof`, which `Object.create(Float64Array.prototype)` passes and a `Proxy` of a real
+ * array passes too, and both fail later, uncoded. Returns a plain view of the same memory read
+ * through the internal slots, so a subclass whose `length` getter lies is measured by its real
+ * length and both backends see the same elements. A detached view, or one left out of bounds by
+ * a shrunk resizable buffer, reads as empty through every getter: it is refused here rather than
+ * hashed or sorted as "nothing".
+ */
+function checkView<T extends Uint8Array | Float64Array>(
+  name: string,
+  value: unknown,
+  type: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T,
+  expected: string,
+): T {
+  const { types } = process.getBuiltinModule('node:util');
+  const branded = type === (Float64Array as unknown) ? types.isFloat64Array(value) : types.isUint8Array(value);
+  if (!branded) throw invalidArgType(name, expected, value);
+  const length = realLength.call(value) as number;
+  const buffer = realBuffer.call(value) as ArrayBufferLike;
+  if (length === 0) {
+    // Only an empty reading is ambiguous: constructing from a view refuses a detached or
+    // out-of-bounds one (V8 says "detached" for both).
+    try {
+      new Uint8Array(value as Uint8Array);
+    } catch {
+      const resizable = buffer instanceof ArrayBuffer && (buffer as { resizable?: boolean }).resizable === true;
+      throw invalidArgValue(name, value, resizable ? 'is out of bounds of its resized ArrayBuffer' : 'is detached');
+    }
+  }
+  return new type(buffer, realByteOffset.call(value) as number, length);
+}
+
 function checkFloat64Array(name: string, value: unknown): Float64Array {
-  if (!(value instanceof Float64Array)) throw invalidArgType(name, 'an instance of Float64Array', value);
-  return value;
+  return checkView(name, value, Float64Array, 'an instance of Float64Array');
 }
 
 /** Checks and normalises each kernel's raw arguments (everything before `options`). */
@@ -120,8 +163,7 @@ export const normaliseArgs: { [K in KernelName]: (raw: readonly unknown[]) => Ke
   sha256: ([data]) => {
     // Strings hash as UTF-8, lone surrogates as U+FFFD, exactly as node:crypto's update().
     if (typeof data === 'string') return [utf8.encode(data)];
-    if (data instanceof Uint8Array) return [data];
-    throw invalidArgType('data', 'of type string or an instance of Uint8Array', data);
+    return [checkView('data', data, Uint8Array, 'of type string or an instance of Uint8Array')];
   },
 
   mandelbrot: ([raw]) => {
@@ -162,11 +204,11 @@ export const normaliseArgs: { [K in KernelName]: (raw: readonly unknown[]) => Ke
   sortFloat64: ([data]) => [checkFloat64Array('data', data)],
 
   ela: ([jpeg, raw]) => {
-    if (!(jpeg instanceof Uint8Array)) throw invalidArgType('jpeg', 'an instance of Uint8Array', jpeg);
+    const bytes = checkView('jpeg', jpeg, Uint8Array, 'an instance of Uint8Array');
     const o = checkOptions<ElaOptions>('options', raw);
     const quality = checkInteger('options.quality', o.quality === undefined ? 90 : o.quality, 1, 100);
     const scale = checkFinite('options.scale', o.scale === undefined ? 15 : o.scale);
     if (!(scale > 0 && scale <= 255)) throw outOfRange('options.scale', '> 0 && <= 255', scale);
-    return [jpeg, { quality, scale }];
+    return [bytes, { quality, scale }];
   },
 };

@@ -5,6 +5,7 @@
  * for the next thread, so that one does not pay a full worker start.
  */
 import type { Worker } from 'node:worker_threads';
+import { SpindleError } from './errors.js';
 import { decode, encode } from './shared/codec.js';
 import { entryFile } from './package-files.js';
 
@@ -21,7 +22,20 @@ export interface WorkerRequest {
 /** What a worker sends back. */
 export type WorkerResponse =
   | { ok: true; value: unknown; name: string }
-  | { ok: false; error: unknown; name: string };
+  /** `code`: the error's own `code`, which structured cloning does not carry. */
+  | { ok: false; error: unknown; name: string; code?: string | undefined };
+
+/** Puts back the `code` an error lost crossing from the worker. */
+function withCode(error: unknown, code: string | undefined): unknown {
+  if (code !== undefined && error !== null && typeof error === 'object' && (error as { code?: unknown }).code === undefined) {
+    try {
+      Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // A frozen object: it arrives as it is.
+    }
+  }
+  return error;
+}
 
 /** How long an idle worker waits for another thread before it exits. */
 const IDLE_SECONDS = 5;
@@ -93,7 +107,7 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
       cleanup();
       giveBack(worker);
       if (response.ok) resolve(decode(response.value));
-      else reject(response.error);
+      else reject(withCode(response.error, response.code));
     };
     const onError = (error: unknown): void => {
       // An uncaught error inside the worker (e.g. thrown from a timer the target left behind):
@@ -105,7 +119,9 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
       cleanup();
       // process.exit() inside the target ends its thread; a non-zero code is reported.
       if (code === 0) resolve(undefined);
-      else reject(new Error(`the worker thread running ${request.name} exited with code ${code}`));
+      else {
+        reject(new SpindleError(`the worker thread running ${request.name} exited with code ${code}`, 'ERR_SPINDLE_WORKER_EXITED'));
+      }
     };
     worker.on('message', onMessage);
     worker.on('error', onError);

@@ -40,6 +40,18 @@ export interface ExceptHookArgs {
 /** The thread whose target is running in the current async context, if any. */
 const current = new AsyncLocalStorage<Thread>();
 
+/**
+ * `str(name)`, as Python's Thread does; a value with no string form (a null-prototype object,
+ * or one whose `toString` throws) is a coded `TypeError`, not the uncoded one `String()` throws.
+ */
+function nameOf(argument: string, value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    throw invalidArgType(argument, 'a value with a string form', value);
+  }
+}
+
 /** One counter for default names, shared by `Thread` and `Timer`, as CPython's `_counter`. */
 let nameCounter = 0;
 let identCounter = 0;
@@ -91,7 +103,7 @@ export class Thread {
     }
     this.#kwargs = o.kwargs;
     if (o.name !== undefined && o.name !== null && o.name !== '') {
-      this.#name = String(o.name);
+      this.#name = nameOf('options.name', o.name);
     } else {
       this.#name = `Thread-${++nameCounter}`;
       if (o.target?.name) this.#name += ` (${o.target.name})`;
@@ -108,7 +120,7 @@ export class Thread {
   }
 
   set name(value: string) {
-    this.#name = String(value);
+    this.#name = nameOf('name', value);
   }
 
   /** A number identifying the thread: `null` before `start()`, kept after it ends. */

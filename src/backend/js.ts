@@ -65,40 +65,42 @@ interface Pool {
 
 /**
  * How a typed array reaches a worker. A view of a `SharedArrayBuffer` goes as it is: the worker
- * sees the same memory, nothing is copied. Any other view is copied once and the copy
- * transferred: never cloned twice, and the caller's buffer is never detached.
+ * sees the same memory, nothing is copied. Any other view is copied once, into shared memory:
+ * the caller's buffer is never detached, and the copy survives its trip to a worker, so the same
+ * task can be posted again if its first worker was terminated under it (see `call`).
  */
-function send<T extends Uint8Array | Float64Array>(view: T, transfer: Transferable[]): T {
+function send<T extends Uint8Array | Float64Array>(view: T): T {
   if (view.buffer instanceof SharedArrayBuffer) return view;
+  const Ctor = (view instanceof Float64Array ? Float64Array : Uint8Array) as unknown as new (b: SharedArrayBuffer) => T;
+  const copy = new Ctor(new SharedArrayBuffer(view.byteLength));
   // Not `view.slice()`: on a Buffer that returns a view of the same memory.
-  const copy = (view instanceof Float64Array ? new Float64Array(view) : new Uint8Array(view)) as T;
-  transfer.push(copy.buffer as ArrayBuffer);
+  (copy as Uint8Array | Float64Array).set(view as never);
   return copy;
 }
 
-const forWorker: {
-  [K in KernelName]: (args: KernelArgs[K]) => { args: KernelArgs[K]; transfer: Transferable[] };
-} = {
-  spin: (args) => ({ args, transfer: [] }),
-  countPrimes: (args) => ({ args, transfer: [] }),
-  mandelbrot: (args) => ({ args, transfer: [] }),
-  sha256: ([data]) => {
-    const transfer: Transferable[] = [];
-    return { args: [send(data, transfer)], transfer };
-  },
-  matmul: ([a, b, n]) => {
-    const transfer: Transferable[] = [];
-    return { args: [send(a, transfer), send(b, transfer), n], transfer };
-  },
-  sortFloat64: ([data]) => {
-    const transfer: Transferable[] = [];
-    return { args: [send(data, transfer)], transfer };
-  },
-  ela: ([jpeg, options]) => {
-    const transfer: Transferable[] = [];
-    return { args: [send(jpeg, transfer), options], transfer };
-  },
+const forWorker: { [K in KernelName]: (args: KernelArgs[K]) => KernelArgs[K] } = {
+  spin: (args) => args,
+  countPrimes: (args) => args,
+  mandelbrot: (args) => args,
+  sha256: ([data]) => [send(data)],
+  matmul: ([a, b, n]) => [send(a), send(b), n],
+  sortFloat64: ([data]) => [send(data)],
+  ela: ([jpeg, options]) => [send(jpeg), options],
 };
+
+/**
+ * Tinypool's rejection of a task whose worker it terminated. Besides `shutdown()` (then the pool
+ * is marked destroyed), that happens to a task that was never aborted: Tinypool terminates the
+ * worker of an aborted task, and a response the dying worker had already posted makes Tinypool
+ * hand that same worker the next queued task, which then dies with it (tinypool 2.x `onMessage`
+ * calls `maybeAvailable` on a worker it has already removed). Such a task is posted again.
+ */
+function terminatedUnder(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Terminating worker thread';
+}
+
+/** How often one call is posted again after its worker was terminated for another call's abort. */
+const MAX_REPOSTS = 16;
 
 /**
  * Tinypool runs any number of queued tasks, but it only starts a worker for its queue when a
@@ -111,14 +113,17 @@ function acquire(pool: Pool, limit: number, signal: AbortSignal): Promise<void> 
     pool.running++;
     return undefined;
   }
+  // Calls nobody can abort share one signal: listening on it would add a listener per queued
+  // call to one object (a MaxListenersExceededWarning past 10) for an event that never comes.
+  const abortable = signal !== NEVER_ABORTED;
   return new Promise<void>((resolve, reject) => {
     const waiter: Waiter = {
       start: () => {
-        signal.removeEventListener('abort', onAbort);
+        if (abortable) signal.removeEventListener('abort', onAbort);
         resolve();
       },
       cancel: (error) => {
-        signal.removeEventListener('abort', onAbort);
+        if (abortable) signal.removeEventListener('abort', onAbort);
         reject(error);
       },
     };
@@ -128,7 +133,7 @@ function acquire(pool: Pool, limit: number, signal: AbortSignal): Promise<void> 
       if (at >= 0) pool.waiting.splice(at, 1);
       reject(signal.reason);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (abortable) signal.addEventListener('abort', onAbort, { once: true });
     pool.waiting.push(waiter);
   });
 }
@@ -214,27 +219,39 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     } catch (error) {
       throw toSpindleError(error, used, job.signal.aborted);
     }
-    // Progress travels on a port of its own: Tinypool's `channel` is not available to
-    // worker_threads. The worker closes its end when the task ends; so does this side.
-    const channel = job.onProgress ? new MessageChannel() : undefined;
+    const { onProgress } = job;
+    // Tinypool runs a task with a signal only on a worker with nothing else in flight, and
+    // terminates that worker on abort: give it one only when the call can be aborted.
+    const abortable = job.signal !== NEVER_ABORTED;
     try {
-      const { onProgress } = job;
-      if (channel && onProgress) {
-        channel.port1.on('message', (fraction: unknown) => {
-          if (typeof fraction === 'number') onProgress(fraction);
-        });
+      for (let attempt = 0; ; attempt++) {
+        // Progress travels on a port of its own: Tinypool's `channel` is not available to
+        // worker_threads. The worker closes its end when the task ends; so does this side.
+        const channel = onProgress ? new MessageChannel() : undefined;
+        try {
+          if (channel && onProgress) {
+            channel.port1.on('message', (fraction: unknown) => {
+              if (typeof fraction === 'number') onProgress(fraction);
+            });
+          }
+          const task: KernelTask<K> = { kernel, args: sent, progress: channel?.port2 };
+          const transferList = channel ? [channel.port2] : [];
+          return (await used.tinypool.run(
+            task,
+            abortable ? { signal: job.signal, transferList } : { transferList },
+          )) as KernelResults[K];
+        } catch (error) {
+          // Terminated for another call's abort: the inputs live in shared memory (see `send`),
+          // the twins are pure, so the same task runs again (progress never goes back: the
+          // ProgressGate drops lower fractions).
+          const repost = !used.destroyed && used.broken === undefined && !job.signal.aborted;
+          if (repost && terminatedUnder(error) && attempt < MAX_REPOSTS) continue;
+          throw toSpindleError(error, used, job.signal.aborted);
+        } finally {
+          channel?.port1.close();
+        }
       }
-      const task: KernelTask<K> = { kernel, args: sent.args, progress: channel?.port2 };
-      const transferList = channel ? [...sent.transfer, channel.port2] : sent.transfer;
-      // Tinypool drops a queued task on abort and terminates the worker of a running one.
-      // Tinypool runs a task with a signal only on a worker with nothing else in flight: give
-      // it one only when the call can be aborted.
-      const abortable = job.signal !== NEVER_ABORTED;
-      return (await used.tinypool.run(task, abortable ? { signal: job.signal, transferList } : { transferList })) as KernelResults[K];
-    } catch (error) {
-      throw toSpindleError(error, used, job.signal.aborted);
     } finally {
-      channel?.port1.close();
       release(used, limit());
     }
   }

@@ -168,8 +168,12 @@ export function configure(options: ConfigureOptions): void {
 }
 
 /**
- * Cancels pending kernels (they reject with `CancelledError`) and releases every thread, so the
- * process can exit at once. Later kernel calls start the backends afresh.
+ * Cancels the pending kernels of the calling environment — this thread: the main thread, or the
+ * worker thread that calls it — (they reject with `CancelledError`) and releases its threads, so
+ * the process (or worker) can exit at once. Other environments' kernels are not touched: a
+ * library that calls `shutdown()` inside its own worker thread does not break its host. The
+ * native pool is shared by the process: it keeps running while another environment has work in
+ * flight, and is retired otherwise. Later kernel calls start the backends afresh.
  */
 export async function shutdown(): Promise<void> {
   // Each backend resolves once its pending calls have all rejected.

@@ -11,7 +11,7 @@ import { type Progress, noProgress, twins } from '../twins/index.js';
 /** What the js backend posts for one kernel call. */
 export interface KernelTask<K extends KernelName = KernelName> {
   kernel: K;
-  /** Normalised arguments; typed arrays are copies transferred to this worker, owned by it. */
+  /** Normalised arguments; typed arrays are views of shared memory (the caller's, or a copy made at the call), read only. */
   args: KernelArgs[K];
   /** Where progress fractions go, when the caller listens; closed when the task ends. */
   progress: MessagePort | undefined;

@@ -26,8 +26,8 @@ export interface ChunkTask {
 /** What a chunk produced. */
 export interface ChunkResult {
   results: unknown;
-  /** The first failure: the items before `index` succeeded. */
-  failure?: { index: number; error: unknown };
+  /** The first failure: the items before `index` succeeded; `code`: the error's own code. */
+  failure?: { index: number; error: unknown; code?: string | undefined };
 }
 
 const resolved = new Map<string, (...args: unknown[]) => unknown>();
@@ -37,10 +37,21 @@ async function lookup(module: string, name: string): Promise<(...args: unknown[]
   const cached = resolved.get(key);
   if (cached) return cached;
   await preloaded;
-  const imported = (await import(module)) as Record<string, unknown>;
+  let imported: Record<string, unknown>;
+  try {
+    imported = (await import(module)) as Record<string, unknown>;
+  } catch (error) {
+    // Missing, or threw while loading: coded, whatever the module threw.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw Object.assign(new Error(`the module of pool target ${name} could not be imported (${module}): ${reason}`, { cause: error }), {
+      code: 'ERR_SPINDLE_TARGET_IMPORT',
+    });
+  }
   const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
   if (typeof fn !== 'function') {
-    throw new TypeError(`${name} is not exported from ${module}: a pool target must be exported under its own name`);
+    throw Object.assign(new TypeError(`${name} is not exported from ${module}: a pool target must be exported under its own name`), {
+      code: 'ERR_SPINDLE_TARGET_NOT_EXPORTED',
+    });
   }
   resolved.set(key, fn as (...args: unknown[]) => unknown);
   return fn as (...args: unknown[]) => unknown;
@@ -61,6 +72,7 @@ export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
     }
     return { results: encode(results).value };
   } catch (error) {
-    return { results: encode(results).value, failure: { index, error } };
+    const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+    return { results: encode(results).value, failure: { index, error, ...(typeof code === 'string' ? { code } : {}) } };
   }
 }

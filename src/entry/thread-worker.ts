@@ -21,7 +21,8 @@ function post(message: WorkerResponse): void {
       const { value, transfer } = encode(message.value);
       (port as NonNullable<typeof port>).postMessage({ ...message, value }, transfer);
     } else {
-      (port as NonNullable<typeof port>).postMessage(message);
+      const code = message.error !== null && typeof message.error === 'object' ? (message.error as { code?: unknown }).code : undefined;
+      (port as NonNullable<typeof port>).postMessage(typeof code === 'string' ? { ...message, code } : message);
     }
   } catch (error) {
     // The value could not be cloned back: report that instead, naming the function.
@@ -30,6 +31,7 @@ function post(message: WorkerResponse): void {
       ok: false,
       error: new TypeError(`the result of ${message.name} cannot be sent back from its worker thread: ${reason}`),
       name: message.name,
+      code: 'ERR_SPINDLE_DATA_CLONE',
     } satisfies WorkerResponse);
   }
 }
@@ -38,10 +40,21 @@ port.on('message', async (request: WorkerRequest) => {
   const { module, name, args } = request;
   try {
     await preloaded;
-    const imported = (await import(module)) as Record<string, unknown>;
+    let imported: Record<string, unknown>;
+    try {
+      imported = (await import(module)) as Record<string, unknown>;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw Object.assign(new Error(`the module of thread target ${name} could not be imported (${module}): ${reason}`, { cause: error }), {
+        code: 'ERR_SPINDLE_TARGET_IMPORT',
+      });
+    }
     const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
     if (typeof fn !== 'function') {
-      throw new TypeError(`${name} is not exported from ${module}: a function target with \`module\` must be exported under its own name`);
+      throw Object.assign(
+        new TypeError(`${name} is not exported from ${module}: a function target with \`module\` must be exported under its own name`),
+        { code: 'ERR_SPINDLE_TARGET_NOT_EXPORTED' },
+      );
     }
     const value: unknown = await (fn as (...a: unknown[]) => unknown)(...(decode(args) as unknown[]));
     post({ ok: true, value, name });

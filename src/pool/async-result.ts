@@ -1,4 +1,5 @@
 /** Python's `multiprocessing.pool.AsyncResult`: the handle of work submitted to a pool. */
+import { invalidArgType } from '../arg-errors.js';
 import { checkTimeout, within } from '../clock.js';
 import { TimeoutError, ValueError } from '../errors.js';
 
@@ -15,6 +16,11 @@ export class AsyncResult<T> {
 
   /** @internal */
   constructor(work: Promise<T>) {
+    // Internal, but exported: a caller constructing one gets a coded error, not a TypeError
+    // from calling `then` on something that has none.
+    if (work === null || typeof work !== 'object' || typeof (work as { then?: unknown }).then !== 'function') {
+      throw invalidArgType('work', 'an instance of Promise', work);
+    }
     this.#done = work.then(
       (value) => {
         this.#settled = true;

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { Tinypool } from 'tinypool';
 import { invalidArgType } from '../arg-errors.js';
-import { CancelledError, ValueError } from '../errors.js';
+import { CancelledError, SpindleError, ValueError } from '../errors.js';
 import { SPINDLE_CHILD_ENV } from '../main-process.js';
 import type { ChunkResult, ChunkTask } from '../entry/pool-worker.js';
 import { decode, encode } from '../shared/codec.js';
@@ -65,6 +65,45 @@ const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
   (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
+/**
+ * Tinypool notices a worker thread that fails, but not one that simply exits (`process.exit()`
+ * in a ThreadPool target): its tasks would wait forever and the pool would shrink by one. An
+ * exit of a worker Tinypool still counts as its own is reported to Tinypool as that worker's
+ * error, as Tinypool itself does for a child process that exits: the tasks on it reject, and it
+ * is replaced.
+ */
+function watchThreads(tinypool: Tinypool, watched: WeakSet<object>): void {
+  for (const worker of tinypool.threads) {
+    if (watched.has(worker)) continue;
+    watched.add(worker);
+    worker.on('exit', (code: unknown) => {
+      if (!tinypool.threads.includes(worker)) return; // Tinypool retired it itself
+      worker.emit(
+        'error',
+        new SpindleError(`a ThreadPool worker thread exited with code ${String(code)}`, 'ERR_SPINDLE_WORKER_EXITED'),
+      );
+      // Its replacement, started by Tinypool just now.
+      watchThreads(tinypool, watched);
+    });
+  }
+}
+
+/**
+ * A target's error as it arrives: structured cloning keeps an error's class and message but not
+ * its own properties, so the worker sends its `code` beside it.
+ */
+function withCode(failure: { error: unknown; code?: string | undefined }): unknown {
+  const { error, code } = failure;
+  if (code !== undefined && error !== null && typeof error === 'object' && (error as { code?: unknown }).code === undefined) {
+    try {
+      Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // A frozen object: it arrives as it is.
+    }
+  }
+  return error;
+}
+
 abstract class BasePool {
   readonly #runtime: Runtime;
   readonly #processes: number;
@@ -110,9 +149,8 @@ abstract class BasePool {
 
   /** The workers, started on first use (Tinypool itself is imported then too). */
   #pool(): Promise<Tinypool> {
-    this.#tinypool ??= loadTinypool().then(
-      (TinypoolClass) =>
-        new TinypoolClass({
+    this.#tinypool ??= loadTinypool().then((TinypoolClass) => {
+      const tinypool = new TinypoolClass({
       runtime: this.#runtime,
       filename: WORKER_FILE.href,
       name: 'runChunk',
@@ -124,8 +162,14 @@ abstract class BasePool {
       ...(this.#runtime === 'child_process'
         ? { env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' }, serialization: 'advanced' as const }
         : {}),
-        }),
-    );
+      });
+      // Tinypool reports here a worker that died with no task of its own (e.g. a timer a target
+      // left behind threw, or a child was killed while idle); it replaces the worker itself.
+      // Without a listener, that 'error' event would crash the whole process.
+      tinypool.on('error', () => {});
+      if (this.#runtime === 'worker_threads') watchThreads(tinypool, new WeakSet());
+      return tinypool;
+    });
     return this.#tinypool;
   }
 
@@ -166,7 +210,7 @@ abstract class BasePool {
             .then(
               (result: ChunkResult) => ({
                 results: decode(result.results) as unknown[],
-                ...(result.failure ? { failure: result.failure } : {}),
+                ...(result.failure ? { failure: { index: result.failure.index, error: withCode(result.failure) } } : {}),
               }),
               (error: unknown) => ({ results: [], failure: { index: 0, error: this.#lost(error) } }),
             ),
@@ -180,10 +224,18 @@ abstract class BasePool {
     return chunks;
   }
 
-  /** A chunk whose worker went away: terminate(), or a worker that died. */
+  /**
+   * A chunk whose worker went away: terminate(), or a worker that died (exited, was killed, ran
+   * out of memory, threw outside any call). A target's own errors never come here: they travel
+   * back in the chunk's result. The pool replaces the worker and goes on serving.
+   */
   #lost(error: unknown): unknown {
     if (this.#state === 'TERMINATE') return new CancelledError('the pool was terminated', { cause: error });
-    return error;
+    if (error instanceof SpindleError) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new SpindleError(`a pool worker died while running this task: ${reason}`, 'ERR_SPINDLE_WORKER_EXITED', {
+      cause: error,
+    });
   }
 
   async #ordered(chunks: Promise<ChunkOutcome>[]): Promise<unknown[]> {

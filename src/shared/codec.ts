@@ -58,10 +58,18 @@ function isContainer(value: object): boolean {
  * Rebuilds `value` with `visit` applied to every element/property of the arrays and plain
  * objects in it, copying a container only when something inside it changed.
  */
-function walk(value: unknown, visit: (value: object) => unknown, seen: Map<object, unknown>, depth: number): unknown {
+function walk(
+  value: unknown,
+  visit: (value: object) => unknown,
+  seen: Map<object, unknown>,
+  depth: number,
+  visitRoot = true,
+): unknown {
   if (value === null || typeof value !== 'object') return value;
-  const replaced = visit(value);
-  if (replaced !== value) return replaced;
+  if (visitRoot) {
+    const replaced = visit(value);
+    if (replaced !== value) return replaced;
+  }
   if (depth >= MAX_DEPTH || !isContainer(value)) return value;
   const known = seen.get(value);
   if (known !== undefined) return known;
@@ -97,9 +105,31 @@ function walk(value: unknown, visit: (value: object) => unknown, seen: Map<objec
  * Prepares `value` (typically a target's argument list, or its result) for another thread
  * (`via: 'thread'`, the default) or a child process (`via: 'process'`).
  */
+/**
+ * The tag of an escaped user object. Descriptors are tagged in band, by a `SHARED_KEY`
+ * property; a user's plain object that has that key of its own is wrapped in an escape, so it
+ * arrives as it was sent — whatever its keys, never revived as a live Lock or refused.
+ */
+const ESCAPED = '$escaped';
+
+function isDescriptorLike(value: object): boolean {
+  return !Array.isArray(value) && isContainer(value) && Object.prototype.hasOwnProperty.call(value, SHARED_KEY);
+}
+
+/**
+ * Prepares `value` (typically a target's argument list, or its result) for another thread
+ * (`via: 'thread'`, the default) or a child process (`via: 'process'`).
+ */
 export function encode(value: unknown, options?: EncodeOptions): Encoded {
   const context: EncodeContext = { via: options?.via ?? 'thread', transfer: [] };
-  const encoded = walk(value, (item) => (isShareable(item) ? item[kShare](context) : item), new Map(), 0);
+  const seen = new Map<object, unknown>();
+  const visit = (item: object): unknown => {
+    if (isShareable(item)) return item[kShare](context);
+    if (!isDescriptorLike(item)) return item;
+    // The user's own object: its contents are encoded as usual, then the whole is escaped.
+    return { [SHARED_KEY]: ESCAPED, value: walk(item, visit, seen, 1, false) };
+  };
+  const encoded = walk(value, visit, seen, 0);
   return { value: encoded, transfer: context.transfer };
 }
 
@@ -117,14 +147,22 @@ export function decode(value: unknown): unknown {
       return descriptor !== null && typeof descriptor === 'object' ? reviveDescriptor(descriptor) : descriptor;
     },
   };
+  const seen = new Map<object, unknown>();
   const reviveDescriptor = (item: object): unknown => {
+    if (!isDescriptorLike(item)) return item;
     const type = (item as Partial<Descriptor>)[SHARED_KEY];
+    // An escaped user object: its contents are decoded, the object itself is left as it is.
+    if (type === ESCAPED) return walk((item as { value?: unknown }).value, reviveDescriptor, seen, 1, false);
     if (typeof type !== 'string') return item;
     const reviver = reviverFor(type);
-    if (!reviver) throw new TypeError(`cannot revive a shared ${type}: this version of spindle does not know the type`);
+    if (!reviver) {
+      throw Object.assign(new TypeError(`cannot revive a shared ${type}: this version of spindle does not know the type`), {
+        code: 'ERR_SPINDLE_NOT_SHAREABLE',
+      });
+    }
     return reviver(item as Descriptor, context);
   };
-  return walk(value, reviveDescriptor, new Map(), 0);
+  return walk(value, reviveDescriptor, seen, 0);
 }
 
 /**

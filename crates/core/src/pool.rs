@@ -98,6 +98,11 @@ impl JobTable {
     pub(crate) fn len(&self) -> usize {
         lock(&self.jobs).len()
     }
+
+    /// Whether any job in flight belongs to a group for which `pred` holds.
+    pub(crate) fn any_where(&self, pred: impl Fn(u64) -> bool) -> bool {
+        lock(&self.jobs).values().any(|(group, _)| pred(*group))
+    }
 }
 
 /// Counts a pool's live threads so its retirement can be awaited.

@@ -103,6 +103,11 @@ impl Runtime {
     pub fn shutdown(&self) -> Shutdown {
         let mut state = lock(&self.state);
         self.jobs.cancel_where(|_| true);
+        Self::retire_all(&mut state)
+    }
+
+    /// Retires every pool (their threads exit once their jobs end) and frees the spare buffers.
+    fn retire_all(state: &mut State) -> Shutdown {
         let mut exits = std::mem::take(&mut state.retired);
         if let Some(pool) = state.pool.take() {
             exits.push(pool.retire());
@@ -110,19 +115,53 @@ impl Runtime {
         // Buffers still lent out come back as their jobs end, and their reaper frees them.
         crate::spare::BYTES.release();
         crate::spare::FLOATS.release();
-        Shutdown(exits)
+        Shutdown { exits, group: None }
+    }
+
+    /// Cancels the jobs of `group` only (e.g. one JavaScript environment's), leaving every other
+    /// group's work running. When no other group has a job in flight, the pools are retired as
+    /// by [`Runtime::shutdown`]; otherwise they keep running for the others, and the handle
+    /// waits only for `group`'s jobs to end.
+    pub fn shutdown_group(&self, group: u64) -> Shutdown {
+        let mut state = lock(&self.state);
+        self.jobs.cancel_where(|g| g == group);
+        if self.jobs.any_where(|g| g != group) {
+            return Shutdown {
+                exits: Vec::new(),
+                group: Some((Arc::clone(&self.jobs), group)),
+            };
+        }
+        // Still under the state lock: no other group can submit between the check and this.
+        Self::retire_all(&mut state)
     }
 }
 
-/// Waits for the threads of every pool a [`Runtime::shutdown`] retired.
+/// Waits for the threads of every pool a [`Runtime::shutdown`] retired, or for the jobs of the
+/// group a [`Runtime::shutdown_group`] cancelled.
 #[derive(Debug)]
-pub struct Shutdown(Vec<Exited>);
+pub struct Shutdown {
+    exits: Vec<Exited>,
+    group: Option<(Arc<JobTable>, u64)>,
+}
+
+/// How often a group's shutdown looks whether its cancelled jobs have ended (each kernel
+/// checks its cancel flag about every millisecond).
+const GROUP_POLL: Duration = Duration::from_millis(1);
 
 impl Shutdown {
-    /// Blocks until every thread exited or `timeout` passed; true when they all exited.
+    /// Blocks until every thread exited (or every job of the group ended) or `timeout`
+    /// passed; true when they all did.
     pub fn wait(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        self.0
+        if let Some((jobs, group)) = &self.group {
+            while jobs.any_where(|g| g == *group) {
+                if Instant::now() >= deadline {
+                    return false;
+                }
+                std::thread::sleep(GROUP_POLL);
+            }
+        }
+        self.exits
             .iter()
             .all(|e| e.wait(deadline.saturating_duration_since(Instant::now())))
     }
@@ -184,6 +223,30 @@ mod test {
         let fresh = run(&rt, 0, |_| Ok(rayon::current_num_threads()));
         assert_eq!(slow.recv_timeout(LONG), Ok(Ok(1)));
         assert_eq!(fresh.recv_timeout(LONG), Ok(Ok(2)));
+    }
+
+    #[test]
+    fn shutdown_group_cancels_only_that_group_and_keeps_the_pool_for_the_others() {
+        let rt = Runtime::new();
+        rt.set_threads(2).expect("valid size");
+        let mine = run(&rt, 1, forever);
+        let theirs = run(&rt, 2, |ctx| {
+            // Runs on after group 1's shutdown, until group 2 itself is cancelled.
+            forever(ctx)?;
+            Ok(())
+        });
+        let down = rt.shutdown_group(1);
+        assert_eq!(mine.recv_timeout(LONG), Ok(Err(JobError::Cancelled)));
+        assert!(down.wait(LONG));
+        assert!(rt.is_running(), "the pool keeps serving group 2");
+        let later = run(&rt, 2, |_| Ok(()));
+        assert_eq!(later.recv_timeout(LONG), Ok(Ok(())));
+        assert_eq!(rt.cancel_group(2), 1);
+        assert_eq!(theirs.recv_timeout(LONG), Ok(Err(JobError::Cancelled)));
+        // With no other group's work left, a group's shutdown retires the pool.
+        let last = rt.shutdown_group(2);
+        assert!(last.wait(LONG));
+        assert!(!rt.is_running());
     }
 
     #[test]

@@ -19,6 +19,8 @@ use napi::bindgen_prelude::{FromNapiValue, TypeName, ValueType};
 use napi::{check_status, sys, Result};
 use spindle_core::spare::{Pooled, Spare};
 
+use crate::errors::invalid_arg;
+
 /// A typed-array argument, borrowed when shared, copied otherwise; derefs to its elements.
 pub(crate) struct Input<A, T: Pooled>(Held<A, T>);
 
@@ -77,6 +79,16 @@ pub(crate) enum View<A> {
     Unshared(A),
 }
 
+impl<A> View<A> {
+    /// The typed array, shared or not, for a binding that copies it on the JavaScript thread
+    /// anyway and only wants the detached-buffer check.
+    pub(crate) fn array(&self) -> &A {
+        match self {
+            View::Shared(array) | View::Unshared(array) => array,
+        }
+    }
+}
+
 impl<A: TypeName> TypeName for View<A> {
     fn type_name() -> &'static str {
         A::type_name()
@@ -101,6 +113,7 @@ impl<A: FromNapiValue> FromNapiValue for View<A> {
 
 /// Whether the typed array `value` is a view of a `SharedArrayBuffer`: V8 answers "is an
 /// ArrayBuffer" only for the unshared kind, and a typed array's buffer is one or the other.
+/// A view of a detached `ArrayBuffer` is an error.
 unsafe fn in_shared_memory(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
     let mut kind = 0;
     let mut length = 0;
@@ -126,5 +139,17 @@ unsafe fn in_shared_memory(env: sys::napi_env, value: sys::napi_value) -> Result
         unsafe { sys::napi_is_arraybuffer(env, buffer, &mut unshared) },
         "could not inspect the typed array's buffer"
     )?;
+    if unshared {
+        // A detached buffer reads as empty: refuse it rather than hash or sort "nothing". (The
+        // TypeScript layer refuses it first, with a Node-style error; this is the second line.)
+        let mut detached = false;
+        check_status!(
+            unsafe { sys::napi_is_detached_arraybuffer(env, buffer, &mut detached) },
+            "could not inspect the typed array's buffer"
+        )?;
+        if detached {
+            return Err(invalid_arg("the typed array's buffer is detached"));
+        }
+    }
     Ok(!unshared)
 }

@@ -9,6 +9,7 @@ use napi_derive::napi;
 use spindle_core::cpu::{self, CpuPath};
 use spindle_core::Runtime;
 
+use crate::env_group::env_group;
 use crate::errors::{invalid_arg, pool_error};
 
 /// One pool per process, shared by the main thread and every worker thread that loads the
@@ -52,11 +53,13 @@ pub fn pool_info() -> PoolInfo {
     }
 }
 
-/// Cancels every pending job (their Promises reject with code `Cancelled`) and resolves once
-/// every pool thread has exited. The next kernel call starts a fresh pool.
+/// Cancels the calling environment's pending jobs (their Promises reject with code
+/// `Cancelled`); other environments' jobs (the main thread's, another worker thread's) run on.
+/// Resolves once those jobs have ended and, when no other environment has work in flight, every
+/// pool thread has exited. The next kernel call starts a fresh pool.
 #[napi(ts_return_type = "Promise<void>")]
 pub fn shutdown(env: &Env) -> Result<Object<'_>> {
-    let down = RUNTIME.shutdown();
+    let down = RUNTIME.shutdown_group(env_group(env)?);
     let (deferred, promise) = env.create_deferred()?;
     // Waiting blocks, so it happens on a short-lived thread of its own, never on the JS thread.
     std::thread::Builder::new()

@@ -6,6 +6,7 @@ use spindle_core::Cancelled;
 
 use crate::cancel_handle::CancelHandle;
 use crate::errors::{invalid_arg, invalid_image};
+use crate::input::View;
 use crate::job::spawn_fallible;
 use crate::validate::uint;
 
@@ -71,7 +72,7 @@ impl From<Ela> for ElaResult {
 #[napi(ts_return_type = "Promise<ElaResult> | null")]
 pub fn ela<'env>(
     env: &'env Env,
-    jpeg: Uint8Array,
+    #[napi(ts_arg_type = "Uint8Array")] jpeg: View<Uint8Array>,
     options: ElaOptions,
     cancel: Option<&CancelHandle>,
     on_progress: Option<Function<f64, ()>>,
@@ -80,7 +81,7 @@ pub fn ela<'env>(
 ) -> Result<Option<Object<'env>>> {
     let params = ElaParams::try_from(options)?;
     // Copied on the JS thread, as sha256 does: the caller's buffer may change while the job runs.
-    let bytes = jpeg.to_vec();
+    let bytes = jpeg.array().to_vec();
     spawn_fallible(
         env,
         cancel,
