@@ -16,6 +16,7 @@ import { attachChild } from './shared/process-link.js';
 import { callArguments, checkTarget, type Target, type TargetFunction } from './targets.js';
 import { checkOptions } from './validate.js';
 import { entryFile } from './package-files.js';
+import { childExecArgv } from './exec-argv.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions {
@@ -189,7 +190,8 @@ export class Process {
     const { fork } = process.getBuiltinModule('node:child_process');
     const child = fork(ENTRY, [], {
       env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' },
-      execArgv: process.execArgv,
+      // Not `process.execArgv` whole: no --test/--watch/--inspect in a child (see exec-argv.ts).
+      execArgv: childExecArgv(),
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

@@ -17,6 +17,7 @@ import { loadTinypool } from '../tinypool-loader.js';
 import { checkInteger, checkOptions } from '../validate.js';
 import { AsyncResult } from './async-result.js';
 import { entryFile } from '../package-files.js';
+import { childExecArgv } from '../exec-argv.js';
 
 /** Options of `new Pool()` / `new ThreadPool()`. */
 export interface PoolOptions {
@@ -116,6 +117,8 @@ abstract class BasePool {
       runtime: this.#runtime,
       filename: WORKER_FILE.href,
       name: 'runChunk',
+      // Both runtimes: only the options that load user code (see exec-argv.ts).
+      execArgv: childExecArgv(),
       minThreads: this.#processes,
       maxThreads: this.#processes,
       // Child processes get the parent's environment (Tinypool passes only what it is given),
