@@ -18,7 +18,14 @@ import { checkOptions } from './validate.js';
 import { entryFile } from './package-files.js';
 import { childExecArgv } from './exec-argv.js';
 
-/** Options of `new Process()`. */
+/**
+ * Options of `new Process()`.
+ *
+ * @example
+ * ```ts
+ * new Process({ target: work, module: import.meta.url, args: [1, 2], kwargs: { verbose: true }, name: 'worker-1', daemon: true });
+ * ```
+ */
 export interface ProcessOptions {
   /** A kernel, or a function exported from `module` under its own name. */
   target: TargetFunction;
@@ -119,6 +126,7 @@ export class Process {
     return this.#name;
   }
 
+  /** Renames the process (the value is converted to a string). */
   set name(value: string) {
     this.#name = String(value);
   }
@@ -128,6 +136,7 @@ export class Process {
     return this.#daemon;
   }
 
+  /** Sets the daemon flag; a `RuntimeError` once the process has started. */
   set daemon(value: boolean) {
     if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
     if (this.#child) throw new RuntimeError('process has already started');

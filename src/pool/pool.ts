@@ -19,7 +19,14 @@ import { AsyncResult } from './async-result.js';
 import { entryFile } from '../package-files.js';
 import { childExecArgv } from '../exec-argv.js';
 
-/** Options of `new Pool()` / `new ThreadPool()`. */
+/**
+ * Options of `new Pool()` / `new ThreadPool()`.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ processes: 4, module: import.meta.url });
+ * ```
+ */
 export interface PoolOptions {
   /** Number of workers (integer ≥ 1); default `os.availableParallelism()`. */
   processes?: number | undefined;
@@ -347,7 +354,20 @@ export class Pool extends BasePool {
   }
 }
 
-/** A pool of worker threads, with `Pool`'s interface. */
+/**
+ * A pool of worker threads, with `Pool`'s interface.
+ *
+ * @example
+ * ```ts
+ * export function square(x: number) { return x * x; }
+ * if (isMainProcess()) {
+ *   const pool = new ThreadPool({ processes: 4, module: import.meta.url });
+ *   await pool.map(square, [1, 2, 3]); // [1, 4, 9], computed on worker threads
+ *   pool.close();
+ *   await pool.join();
+ * }
+ * ```
+ */
 export class ThreadPool extends BasePool {
   constructor(options?: PoolOptions) {
     super('worker_threads', options);
