@@ -7,8 +7,10 @@
 //   - the ava suite on the default (native) backend — examples.spec.ts runs every example,
 //     node-versions.spec.ts runs spindle under `node --test` and under NODE_OPTIONS;
 //   - the ava suite on the js backend (SPINDLE_BACKEND=js) — on every version by default;
-//     SPINDLE_MATRIX_JS=ends runs it on the oldest and newest version only, to halve the time;
-//   - `npm run test:package` (the packed tarballs installed and used, with no Rust on PATH).
+//     SPINDLE_MATRIX_JS=ends runs it on the oldest and newest version only, SPINDLE_MATRIX_JS=22,26
+//     on those, to save time;
+//   - `npm run test:package` (the packed tarballs installed and used, with no Rust on PATH),
+//     packed once, on the first version, and checked on each.
 // Options (environment): SPINDLE_MATRIX_VERSIONS=22,24 picks versions; extra arguments go to ava.
 // Ends with one line `N passed, N failed` over all versions (TAP `ok` / `not ok` lines; a step
 // that fails without any `not ok` counts as one failure), and exits non-zero on any failure.
@@ -20,7 +22,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(root, '.cache', 'node-matrix');
 const versions = (process.env.SPINDLE_MATRIX_VERSIONS ?? '20,22,24,26').split(',').map((v) => Number(v.trim()));
-const jsOnEnds = process.env.SPINDLE_MATRIX_JS === 'ends';
+const jsChoice = process.env.SPINDLE_MATRIX_JS ?? 'all';
+const jsOn = (v) =>
+  jsChoice === 'all' ||
+  (jsChoice === 'ends' ? v === versions[0] || v === versions.at(-1) : jsChoice.split(',').map(Number).includes(v));
 const avaArgs = process.argv.slice(2);
 
 // The npm registry publishes Node's official builds as node-<platform>-<arch> (bin/node inside).
@@ -92,6 +97,7 @@ function step(label, cmd, args, env) {
 const wallStart = Date.now();
 const bins = install();
 const results = [];
+let packed = false;
 const ava = join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs');
 for (const v of versions) {
   const binDir = bins.get(v);
@@ -102,10 +108,14 @@ for (const v of versions) {
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
   results.push(await step(`node ${actual}: ava (default backend)`, node, [ava, '--tap', ...avaArgs], env));
-  if (!jsOnEnds || v === versions[0] || v === versions.at(-1)) {
+  if (jsOn(v)) {
     results.push(await step(`node ${actual}: ava (SPINDLE_BACKEND=js)`, node, [ava, '--tap', ...avaArgs], { ...env, SPINDLE_BACKEND: 'js' }));
   }
-  results.push(await step(`node ${actual}: npm run test:package`, node, [join(root, 'scripts', 'test-package.mjs')], env));
+  const pkgEnv = packed ? { ...env, SPINDLE_PACKAGE_PACKED: '1' } : env;
+  const pkgResult = await step(`node ${actual}: npm run test:package`, node, [join(root, 'scripts', 'test-package.mjs')], pkgEnv);
+  results.push(pkgResult);
+  // A later version reuses the tarballs once a run has packed them (a packing failure repacks).
+  packed ||= existsSync(join(root, 'dist-packages'));
 }
 
 const passed = results.reduce((n, r) => n + r.passed, 0);
