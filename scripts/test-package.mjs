@@ -75,6 +75,29 @@ check('no cargo or rustc is reachable in the consumer environment', () => {
   }
 });
 
+/**
+ * Whether `version` (x.y.z) is in `range`, for the forms `engines` uses: clauses joined by `||`,
+ * each `^x.y.z` or `>=x.y.z`.
+ */
+function satisfies(version, range) {
+  const parse = (v) => v.replace(/^v/, '').split('.').map(Number);
+  const cmp = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const v = parse(version);
+  return range.split('||').some((clause) => {
+    const c = clause.trim();
+    if (c.startsWith('^')) {
+      const min = parse(c.slice(1));
+      return v[0] === min[0] && cmp(v, min) >= 0;
+    }
+    if (c.startsWith('>=')) return cmp(v, parse(c.slice(2))) >= 0;
+    throw new Error(`engines clause not understood: ${c}`);
+  });
+}
+check(`the Node running these checks (${process.version}) is within the published engines`, () => {
+  const packed = JSON.parse(execFileSync('tar', ['-xOzf', main, 'package/package.json']).toString());
+  if (!satisfies(process.version, packed.engines.node)) throw new Error(`engines.node is ${packed.engines.node}`);
+});
+
 const native = project(main, platform);
 const ESM = `
 import { backend, kernels } from 'spindle';
