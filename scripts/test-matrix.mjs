@@ -107,6 +107,11 @@ for (const v of versions) {
   // Node's own test runner and a parent's NODE_OPTIONS must not leak into the runs.
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
+  // Node 22.1+ caches compiled code on disk when NODE_COMPILE_CACHE names a folder: the suite
+  // starts hundreds of processes and workers that compile the same files. Node 20 has no such
+  // cache and ignores the variable.
+  if (v >= 22) env.NODE_COMPILE_CACHE = join(cache, 'compile-cache');
+  else delete env.NODE_COMPILE_CACHE;
   results.push(await step(`node ${actual}: ava (default backend)`, node, [ava, '--tap', ...avaArgs], env));
   if (jsOn(v)) {
     results.push(await step(`node ${actual}: ava (SPINDLE_BACKEND=js)`, node, [ava, '--tap', ...avaArgs], { ...env, SPINDLE_BACKEND: 'js' }));
