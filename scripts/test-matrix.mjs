@@ -12,6 +12,10 @@
 //   - `npm run test:package` (the packed tarballs installed and used, with no Rust on PATH),
 //     packed once, on the first version, and checked on each.
 // Options (environment): SPINDLE_MATRIX_VERSIONS=22,24 picks versions; extra arguments go to ava.
+// Measured 2026-12-02 on this 2-vCPU machine shared with five other jobs (load several times
+// CI's): per version, ava default 6-10 min, ava js 4-15 min, test:package 0.5-5 min (the pack,
+// done once); Node 24+26 (both suites on 26) took 26.3 min of wall time. CI's unloaded ava run
+// takes ~2 min per backend, so the whole matrix should take ~20-25 min there.
 // Ends with one line `N passed, N failed` over all versions (TAP `ok` / `not ok` lines; a step
 // that fails without any `not ok` counts as one failure), and exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
