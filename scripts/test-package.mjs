@@ -30,7 +30,7 @@ const pathWithoutRust = (process.env.PATH ?? '')
     }
   }))
   .join(delimiter);
-const env = { ...process.env, PATH: pathWithoutRust, SPINDLE_BACKEND: '', SPINDLE_THREADS: '' };
+const env = { ...process.env, PATH: pathWithoutRust, SPINDLE_BACKEND: '', SPINDLE_THREADS: '', SPINDLE_PACKAGE_PACKED: '' };
 
 let passed = 0;
 let failed = 0;
@@ -53,7 +53,10 @@ function project(...tarballs) {
   return dir;
 }
 
-execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
+// test:matrix packs once and sets SPINDLE_PACKAGE_PACKED=1 for the other Node versions: the
+// tarballs do not depend on the Node that packs them, only the checks below do.
+if (process.env.SPINDLE_PACKAGE_PACKED !== '1') execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
+console.log(`# package checks on Node ${process.version}`);
 
 check('the main tarball holds only what users need', () => {
   const stray = checkTarball(main);
@@ -70,6 +73,29 @@ check('no cargo or rustc is reachable in the consumer environment', () => {
     }
     if (found) throw new Error(`${tool} is still on PATH`);
   }
+});
+
+/**
+ * Whether `version` (x.y.z) is in `range`, for the forms `engines` uses: clauses joined by `||`,
+ * each `^x.y.z` or `>=x.y.z`.
+ */
+function satisfies(version, range) {
+  const parse = (v) => v.replace(/^v/, '').split('.').map(Number);
+  const cmp = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const v = parse(version);
+  return range.split('||').some((clause) => {
+    const c = clause.trim();
+    if (c.startsWith('^')) {
+      const min = parse(c.slice(1));
+      return v[0] === min[0] && cmp(v, min) >= 0;
+    }
+    if (c.startsWith('>=')) return cmp(v, parse(c.slice(2))) >= 0;
+    throw new Error(`engines clause not understood: ${c}`);
+  });
+}
+check(`the Node running these checks (${process.version}) is within the published engines`, () => {
+  const packed = JSON.parse(execFileSync('tar', ['-xOzf', main, 'package/package.json']).toString());
+  if (!satisfies(process.version, packed.engines.node)) throw new Error(`engines.node is ${packed.engines.node}`);
 });
 
 const native = project(main, platform);

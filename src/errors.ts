@@ -6,25 +6,88 @@
  */
 
 /**
- * Stable codes of spindle's own errors. Argument errors use Node's codes instead
- * (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`, `ERR_OUT_OF_RANGE`), and an aborted call
- * rejects with `AbortError` (`ABORT_ERR`).
+ * Stable codes of spindle's own errors: branch on `err.code`, never on the message.
  *
- * - `ERR_SPINDLE_RUNTIME`, `ERR_SPINDLE_VALUE`, `ERR_SPINDLE_BROKEN_BARRIER`,
- *   `ERR_SPINDLE_TIMEOUT`: Python's RuntimeError, ValueError, BrokenBarrierError, TimeoutError.
- * - `ERR_SPINDLE_CANCELLED`: work cancelled by spindle (`shutdown()`, `pool.terminate()`).
- * - `ERR_SPINDLE_NATIVE_PANIC`: a native kernel panicked; only that call fails.
- * - `ERR_SPINDLE_NATIVE_UNAVAILABLE`: the native backend was asked for but cannot load.
- * - `ERR_SPINDLE_NATIVE`: any other failure reported by the native binding.
- * - `ERR_SPINDLE_INVALID_IMAGE`: `ela` input is not a JPEG it can decode.
- * - `ERR_SPINDLE_JS_WORKER`: a js-backend worker failed (e.g. could not start).
- * - `ERR_SPINDLE_WORKER_EXITED`: the worker thread or child process running a Pool, ThreadPool or
- *   Thread target died (exited, was killed, ran out of memory); the pool replaces it.
- * - `ERR_SPINDLE_TARGET_IMPORT`: a target's module is missing or threw while loading.
- * - `ERR_SPINDLE_TARGET_NOT_EXPORTED` (a `TypeError`): the target is not exported by its module.
- * - `ERR_SPINDLE_DATA_CLONE`: an argument or result cannot cross to or from a worker.
- * - `ERR_SPINDLE_NOT_SHAREABLE`: a shared object cannot go where it was sent.
- * - `ERR_SPINDLE_QUEUE_EMPTY`, `ERR_SPINDLE_QUEUE_FULL`: Python's queue.Empty and queue.Full.
+ * | code | class | raised when |
+ * | --- | --- | --- |
+ * | `ERR_SPINDLE_RUNTIME` | {@link RuntimeError} | an operation is not valid in the object's state (`threads can only be started once`) |
+ * | `ERR_SPINDLE_VALUE` | {@link ValueError} | a value or object is not usable (`process object is closed`, `Pool not running`) |
+ * | `ERR_SPINDLE_BROKEN_BARRIER` | {@link BrokenBarrierError} | a `Barrier` was aborted or reset, or a wait timed out |
+ * | `ERR_SPINDLE_TIMEOUT` | {@link TimeoutError} | `AsyncResult.get(timeout)` ran out of time |
+ * | `ERR_SPINDLE_CANCELLED` | {@link CancelledError} | pending work was cancelled by `shutdown()` or `pool.terminate()` |
+ * | `ERR_SPINDLE_QUEUE_EMPTY` | {@link QueueEmpty} | `queue.get()` found nothing in time |
+ * | `ERR_SPINDLE_QUEUE_FULL` | {@link QueueFull} | `queue.put()` found no room in time |
+ * | `ERR_SPINDLE_INVALID_IMAGE` | {@link SpindleError} | `kernels.ela` was given bytes that are not a decodable JPEG |
+ * | `ERR_SPINDLE_NATIVE_UNAVAILABLE` | {@link SpindleError} | the native backend was requested but cannot load |
+ * | `ERR_SPINDLE_NATIVE_PANIC` | {@link SpindleError} | a native kernel panicked (a bug in spindle; the process lives on) |
+ * | `ERR_SPINDLE_NATIVE` | {@link SpindleError} | the native binding failed in another way |
+ * | `ERR_SPINDLE_JS_WORKER` | {@link SpindleError} | a js-backend kernel worker could not start or died |
+ * | `ERR_SPINDLE_WORKER_EXITED` | {@link SpindleError} | the worker thread or child process running a `Pool`, `ThreadPool` or `Thread` target died (exited, was killed, ran out of memory); a pool replaces it |
+ * | `ERR_SPINDLE_TARGET_IMPORT` | {@link SpindleError} | a target's module is missing or threw while loading |
+ * | `ERR_SPINDLE_TARGET_NOT_EXPORTED` | `TypeError` | the target is not exported by its module under its own name |
+ * | `ERR_SPINDLE_DATA_CLONE` | `TypeError` | arguments cannot be sent to a worker or child (functions, sockets…) |
+ * | `ERR_SPINDLE_NOT_SHAREABLE` | `TypeError` | a shared object cannot cross to where it was sent |
+ *
+ * Besides these, invalid arguments get Node's own codes before any work starts: `TypeError`
+ * `ERR_INVALID_ARG_TYPE` and `RangeError` `ERR_OUT_OF_RANGE`; aborted calls reject with
+ * {@link AbortError} (`ABORT_ERR`).
+ *
+ * @example ERR_SPINDLE_RUNTIME
+ * ```ts
+ * const t = new Thread({ target: () => {} });
+ * t.start();
+ * try { t.start(); } catch (err) { err.code; } // 'ERR_SPINDLE_RUNTIME': threads can only be started once
+ * ```
+ * @example ERR_SPINDLE_VALUE
+ * ```ts
+ * const pool = new ThreadPool({ processes: 2, module: import.meta.url });
+ * pool.close();
+ * await pool.map(square, [1, 2]).catch((err) => err.code); // 'ERR_SPINDLE_VALUE': Pool not running
+ * ```
+ * @example ERR_SPINDLE_BROKEN_BARRIER
+ * ```ts
+ * const barrier = new Barrier(2);
+ * const waiting = barrier.wait().catch((err) => err.code);
+ * barrier.abort();
+ * await waiting; // 'ERR_SPINDLE_BROKEN_BARRIER'
+ * ```
+ * @example ERR_SPINDLE_TIMEOUT
+ * ```ts
+ * const result = pool.applyAsync(slow, [10]);
+ * await result.get(0.1).catch((err) => err.code); // 'ERR_SPINDLE_TIMEOUT'
+ * ```
+ * @example ERR_SPINDLE_CANCELLED
+ * ```ts
+ * const pending = kernels.countPrimes(1e10);
+ * await shutdown();
+ * await pending.catch((err) => err.code); // 'ERR_SPINDLE_CANCELLED'
+ * ```
+ * @example ERR_SPINDLE_QUEUE_EMPTY and ERR_SPINDLE_QUEUE_FULL
+ * ```ts
+ * const q = new Queue(1);
+ * await q.get(false).catch((err) => err.code); // 'ERR_SPINDLE_QUEUE_EMPTY'
+ * await q.put('a');
+ * await q.put('b', false).catch((err) => err.code); // 'ERR_SPINDLE_QUEUE_FULL'
+ * ```
+ * @example ERR_SPINDLE_INVALID_IMAGE
+ * ```ts
+ * await kernels.ela(new Uint8Array([1, 2, 3])).catch((err) => err.code); // 'ERR_SPINDLE_INVALID_IMAGE'
+ * ```
+ * @example ERR_SPINDLE_NATIVE_UNAVAILABLE, ERR_SPINDLE_NATIVE_PANIC, ERR_SPINDLE_NATIVE, ERR_SPINDLE_JS_WORKER
+ * ```ts
+ * try {
+ *   await kernels.sha256(data, { backend: 'native' });
+ * } catch (err) {
+ *   if (err.code === 'ERR_SPINDLE_NATIVE_UNAVAILABLE') console.log(backend().reason); // why it did not load
+ *   else if (err.code === 'ERR_SPINDLE_NATIVE_PANIC' || err.code === 'ERR_SPINDLE_NATIVE') reportBug(err);
+ *   else if (err.code === 'ERR_SPINDLE_JS_WORKER') console.log(err.cause); // why the worker failed
+ * }
+ * ```
+ * @example ERR_SPINDLE_DATA_CLONE and ERR_SPINDLE_NOT_SHAREABLE
+ * ```ts
+ * const p = new Process({ target: work, module: import.meta.url, args: [() => 1] });
+ * try { p.start(); } catch (err) { err.code; } // 'ERR_SPINDLE_DATA_CLONE': a function cannot be sent
+ * ```
  */
 export type SpindleErrorCode =
   | 'ERR_SPINDLE_RUNTIME'
@@ -46,7 +109,19 @@ export type SpindleErrorCode =
   | 'ERR_SPINDLE_QUEUE_FULL'
   | (string & {});
 
-/** The base of every spindle error. */
+/**
+ * The base of every spindle error: `code` is one of {@link SpindleErrorCode}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await kernels.ela(notAJpeg);
+ * } catch (err) {
+ *   if (err instanceof SpindleError && err.code === 'ERR_SPINDLE_INVALID_IMAGE') console.log('not a JPEG');
+ *   else throw err;
+ * }
+ * ```
+ */
 export class SpindleError extends Error {
   /** A stable, machine-readable code. */
   readonly code: SpindleErrorCode;
@@ -56,40 +131,89 @@ export class SpindleError extends Error {
     this.code = code;
   }
 
+  /** The class's name (`'RuntimeError'`, `'QueueEmpty'`…), as Python prints it. */
   override get name(): string {
     return this.constructor.name;
   }
 }
 
-/** Python's `RuntimeError`: an operation is not valid in the object's current state. */
+/**
+ * Python's `RuntimeError`: an operation is not valid in the object's current state. Code
+ * `ERR_SPINDLE_RUNTIME`.
+ *
+ * @example
+ * ```ts
+ * const t = new Thread({ target: () => {} });
+ * await t.join().catch((err) => err instanceof RuntimeError); // cannot join thread before it is started
+ * ```
+ */
 export class RuntimeError extends SpindleError {
   constructor(message: string, code: SpindleErrorCode = 'ERR_SPINDLE_RUNTIME', options?: ErrorOptions) {
     super(message, code, options);
   }
 }
 
-/** Python's `ValueError`: a value or object is not usable (e.g. a closed process). */
+/**
+ * Python's `ValueError`: a value or object is not usable (e.g. a closed process). Code
+ * `ERR_SPINDLE_VALUE`.
+ *
+ * @example
+ * ```ts
+ * const p = new Process({ target: kernels.spin, args: [1000] });
+ * p.start();
+ * await p.join();
+ * p.close();
+ * try { p.pid; } catch (err) { err instanceof ValueError; } // process object is closed
+ * ```
+ */
 export class ValueError extends SpindleError {
   constructor(message: string, code: SpindleErrorCode = 'ERR_SPINDLE_VALUE', options?: ErrorOptions) {
     super(message, code, options);
   }
 }
 
-/** Python's `threading.BrokenBarrierError`. */
+/**
+ * Python's `threading.BrokenBarrierError`: the barrier was aborted, reset or a wait timed out.
+ * Code `ERR_SPINDLE_BROKEN_BARRIER`.
+ *
+ * @example
+ * ```ts
+ * const barrier = new Barrier(2);
+ * await barrier.wait(0.1).catch((err) => err instanceof BrokenBarrierError); // true: nobody came
+ * ```
+ */
 export class BrokenBarrierError extends RuntimeError {
   constructor(message = '', options?: ErrorOptions) {
     super(message, 'ERR_SPINDLE_BROKEN_BARRIER', options);
   }
 }
 
-/** Python's `TimeoutError` (e.g. `AsyncResult.get(timeout)`). */
+/**
+ * Python's `TimeoutError` (e.g. `AsyncResult.get(timeout)`). Code `ERR_SPINDLE_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * const result = pool.applyAsync(slow, [10]);
+ * await result.get(0.5).catch((err) => err instanceof TimeoutError); // true after half a second
+ * ```
+ */
 export class TimeoutError extends SpindleError {
   constructor(message = '', options?: ErrorOptions) {
     super(message, 'ERR_SPINDLE_TIMEOUT', options);
   }
 }
 
-/** Work that was cancelled by spindle itself, e.g. pending kernels when `shutdown()` runs. */
+/**
+ * Work that was cancelled by spindle itself, e.g. pending kernels when `shutdown()` runs. Code
+ * `ERR_SPINDLE_CANCELLED`.
+ *
+ * @example
+ * ```ts
+ * const pending = kernels.spin(1e12);
+ * await shutdown();
+ * await pending.catch((err) => err instanceof CancelledError); // true
+ * ```
+ */
 export class CancelledError extends SpindleError {
   constructor(message = 'the work was cancelled', options?: ErrorOptions) {
     super(message, 'ERR_SPINDLE_CANCELLED', options);
@@ -99,14 +223,24 @@ export class CancelledError extends SpindleError {
 /**
  * What an aborted call rejects with, as Node's own APIs do: `name === 'AbortError'`,
  * `code === 'ABORT_ERR'`, `cause` = the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const call = kernels.countPrimes(1e10, { signal: controller.signal });
+ * controller.abort('no longer needed');
+ * await call.catch((err) => [err.name, err.code, err.cause]); // ['AbortError', 'ABORT_ERR', 'no longer needed']
+ * ```
  */
 export class AbortError extends Error {
+  /** Node's code for an aborted operation. */
   readonly code = 'ABORT_ERR' as const;
 
   constructor(message = 'The operation was aborted', options?: ErrorOptions) {
     super(message, options);
   }
 
+  /** Always `'AbortError'`, as Node's own aborted calls. */
   override get name(): 'AbortError' {
     return 'AbortError';
   }

@@ -19,7 +19,14 @@ export interface MandelbrotArgs {
   yMax: number;
 }
 
-/** The user's Mandelbrot options: size and iterations required, region defaulted. */
+/**
+ * The user's Mandelbrot options: size and iterations required, region defaulted.
+ *
+ * @example
+ * ```ts
+ * await kernels.mandelbrot({ width: 400, height: 300, maxIterations: 500, xMin: -0.75, xMax: -0.74, yMin: 0.1, yMax: 0.11 });
+ * ```
+ */
 export interface MandelbrotOptions {
   /** Pixels per row (integer ≥ 0). */
   width: number;
@@ -42,7 +49,14 @@ const U32_MAX = 2 ** 32 - 1;
 /** The most pixels an `ela` input may have: 2^26 (e.g. 8192 × 8192), read from its header. */
 export const MAX_ELA_PIXELS = 2 ** 26;
 
-/** The user's `ela` options. */
+/**
+ * The user's `ela` options.
+ *
+ * @example
+ * ```ts
+ * await kernels.ela(jpeg, { quality: 75, scale: 20 });
+ * ```
+ */
 export interface ElaOptions {
   /** JPEG quality of the re-encode: an integer in [1, 100], IJG's scale (default 90). */
   quality?: number;
@@ -56,7 +70,16 @@ export interface ElaArgs {
   scale: number;
 }
 
-/** What `ela` resolves to; see `kernels.ela` for the exact definitions. */
+/**
+ * What `ela` resolves to; see `kernels.ela` for the exact definitions.
+ *
+ * @example
+ * ```ts
+ * const { png, width, height, maxDifference, meanDifference } = await kernels.ela(jpeg);
+ * console.log(`${width}×${height}: max ${maxDifference}, mean ${meanDifference.toFixed(2)}`);
+ * await writeFile('map.png', png);
+ * ```
+ */
 export interface ElaResult {
   /** The error-level map: a PNG, 8-bit RGB, not interlaced, `width` × `height`. */
   png: Uint8Array;

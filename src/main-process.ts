@@ -15,7 +15,20 @@ export function markSpindleWorker(): void {
   (globalThis as Record<symbol, unknown>)[WORKER_FLAG] = true;
 }
 
-/** True in the user's program; false inside spindle's worker threads and child processes. */
+/**
+ * True in the user's program; false inside spindle's worker threads and child processes.
+ *
+ * @example
+ * ```ts
+ * // The twin of Python's `if __name__ == '__main__':` — the module is imported again in each child.
+ * export function work(n: number) { return n * 2; }
+ * if (isMainProcess()) {
+ *   const p = new Process({ target: work, args: [21], module: import.meta.url });
+ *   p.start();
+ *   await p.join();
+ * }
+ * ```
+ */
 export function isMainProcess(): boolean {
   return (globalThis as Record<symbol, unknown>)[WORKER_FLAG] !== true && process.env[SPINDLE_CHILD_ENV] !== '1';
 }

@@ -16,8 +16,16 @@ import { attachChild } from './shared/process-link.js';
 import { callArguments, checkTarget, type Target, type TargetFunction } from './targets.js';
 import { checkOptions } from './validate.js';
 import { entryFile } from './package-files.js';
+import { childExecArgv } from './exec-argv.js';
 
-/** Options of `new Process()`. */
+/**
+ * Options of `new Process()`.
+ *
+ * @example
+ * ```ts
+ * new Process({ target: work, module: import.meta.url, args: [1, 2], kwargs: { verbose: true }, name: 'worker-1', daemon: true });
+ * ```
+ */
 export interface ProcessOptions {
   /** A kernel, or a function exported from `module` under its own name. */
   target: TargetFunction;
@@ -118,6 +126,7 @@ export class Process {
     return this.#name;
   }
 
+  /** Renames the process (the value is converted to a string). */
   set name(value: string) {
     this.#name = String(value);
   }
@@ -127,6 +136,7 @@ export class Process {
     return this.#daemon;
   }
 
+  /** Sets the daemon flag; a `RuntimeError` once the process has started. */
   set daemon(value: boolean) {
     if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
     if (this.#child) throw new RuntimeError('process has already started');
@@ -189,7 +199,8 @@ export class Process {
     const { fork } = process.getBuiltinModule('node:child_process');
     const child = fork(ENTRY, [], {
       env: { ...process.env, [SPINDLE_CHILD_ENV]: '1' },
-      execArgv: process.execArgv,
+      // Not `process.execArgv` whole: no --test/--watch/--inspect in a child (see exec-argv.ts).
+      execArgv: childExecArgv(),
       serialization: 'advanced',
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

@@ -10,7 +10,19 @@ import { type KernelName, type KernelResults, normaliseArgs } from './kernel-arg
 import { ProgressGate } from './progress.js';
 import { checkOptionalChoice, checkOptionalFunction, checkOptionalSignal, checkOptions } from './validate.js';
 
-/** Options every kernel accepts as its last argument. */
+/**
+ * Options every kernel accepts as its last argument.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const primes = await kernels.countPrimes(1e9, {
+ *   signal: controller.signal, // controller.abort() rejects the call with an AbortError
+ *   onProgress: (fraction) => console.log(`${(fraction * 100).toFixed(0)} %`),
+ *   backend: 'js', // this call only
+ * });
+ * ```
+ */
 export interface KernelOptions {
   /** Aborting rejects the call with an `AbortError` at once and stops the work. */
   signal?: AbortSignal;

@@ -8,7 +8,17 @@ import { sleep } from './clock.js';
 import { ValueError } from './errors.js';
 import { callArguments, checkTarget, type TargetFunction } from './targets.js';
 
-/** A planned call, as Python's `sched.Event` (frozen). */
+/**
+ * A planned call, as Python's `sched.Event` (frozen).
+ *
+ * @example
+ * ```ts
+ * const s = new Scheduler();
+ * const event = s.enter(5, 1, console.log, ['five seconds later']);
+ * event.time - s.queue[0]!.time; // 0: it is the next event
+ * s.cancel(event);
+ * ```
+ */
 export interface SchedEvent {
   /** When it runs, in `timefunc` units (seconds by default). */
   readonly time: number;
@@ -24,7 +34,17 @@ export interface SchedEvent {
   readonly kwargs: Readonly<Record<string, unknown>>;
 }
 
-/** Returned by `Scheduler.every`: stops the repetition. */
+/**
+ * Returned by `Scheduler.every`: stops the repetition.
+ *
+ * @example
+ * ```ts
+ * const s = new Scheduler();
+ * const every = s.every(60, 1, () => console.log('a minute passed'));
+ * // later:
+ * every.cancel();
+ * ```
+ */
 export interface Repetition {
   /** Cancels the next planned run; no further runs follow. Idempotent. */
   cancel(): void;

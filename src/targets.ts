@@ -8,7 +8,15 @@ import { invalidArgType, invalidArgValue } from './arg-errors.js';
 import { isKernel, unrefKernelArgs } from './kernels.js';
 import { runOnWorker } from './thread-workers.js';
 
-/** Any function a thread, timer or scheduler may call. */
+/**
+ * Any function a thread, timer or scheduler may call.
+ *
+ * @example
+ * ```ts
+ * const target: TargetFunction = async (url: string) => (await fetch(url)).status;
+ * new Thread({ target, args: ['https://example.com'] }).start();
+ * ```
+ */
 // biome-ignore lint: targets take and return anything
 export type TargetFunction = (...args: any[]) => unknown;
 

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { SpindleError } from './errors.js';
 import { decode, encode } from './shared/codec.js';
 import { entryFile } from './package-files.js';
+import { childExecArgv } from './exec-argv.js';
 
 /** What the main thread sends a worker. */
 export interface WorkerRequest {
@@ -46,7 +47,7 @@ const idleTimers = new Map<Worker, NodeJS.Timeout>();
 
 function spawnWorker(): Worker {
   // Loaded on first use, like every module spindle's import does not need (a faster cold start).
-  const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(entry);
+  const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(entry, { execArgv: childExecArgv() });
   // A worker that exits or fails while idle must never be handed out again.
   worker.once('exit', () => forget(worker));
   return worker;

@@ -11,7 +11,14 @@ import { holdProcess } from './keep-alive.js';
 import { callArguments, checkTarget, invoke, type Target, type TargetFunction } from './targets.js';
 import { checkOptions } from './validate.js';
 
-/** Options of `new Thread()`. */
+/**
+ * Options of `new Thread()`.
+ *
+ * @example
+ * ```ts
+ * new Thread({ target: download, args: [url], kwargs: { retries: 3 }, name: 'downloader', daemon: true });
+ * ```
+ */
 export interface ThreadOptions {
   /** What to run: a kernel, a function exported from `module`, or any function. */
   target?: TargetFunction | undefined;
@@ -27,7 +34,16 @@ export interface ThreadOptions {
   module?: string | URL | undefined;
 }
 
-/** What `Thread.excepthook` receives. */
+/**
+ * What `Thread.excepthook` receives.
+ *
+ * @example
+ * ```ts
+ * Thread.excepthook = ({ excValue, thread }) => {
+ *   console.error(`${thread?.name ?? 'a thread'} failed:`, excValue);
+ * };
+ * ```
+ */
 export interface ExceptHookArgs {
   /** The error's class (its constructor), as Python's `exc_type`. */
   excType: unknown;
@@ -119,6 +135,7 @@ export class Thread {
     return this.#name;
   }
 
+  /** Renames the thread (the value is converted to a string). */
   set name(value: string) {
     this.#name = nameOf('name', value);
   }
@@ -133,6 +150,7 @@ export class Thread {
     return this.#daemon;
   }
 
+  /** Sets the daemon flag; a `RuntimeError` once the thread has started. */
   set daemon(value: boolean) {
     if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
     if (this.#started) throw new RuntimeError('cannot set daemon status of active thread');
@@ -237,7 +255,16 @@ export class Thread {
   }
 }
 
-/** The thread whose target is running in the current async context, or `undefined` at top level. */
+/**
+ * The thread whose target is running in the current async context, or `undefined` at top level.
+ *
+ * @example
+ * ```ts
+ * const t = new Thread({ target: () => console.log(currentThread()?.name), name: 'reporter' });
+ * t.start(); // prints 'reporter'
+ * currentThread(); // undefined at the top level
+ * ```
+ */
 export function currentThread(): Thread | undefined {
   return current.getStore();
 }

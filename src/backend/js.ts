@@ -12,6 +12,7 @@ import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 import { loadTinypool } from '../tinypool-loader.js';
 import { type JobControl, type KernelBackend, NEVER_ABORTED } from './types.js';
 import { entryFile } from '../package-files.js';
+import { childExecArgv } from '../exec-argv.js';
 
 /** The worker entry. */
 const WORKER_FILE = entryFile('kernel-worker');
@@ -29,22 +30,6 @@ const IDLE_TIMEOUT_MS = 5_000;
  * replacing the pool; this cap only has to be at least `configure()`'s maximum.
  */
 const POOL_CAP = 1024;
-
-/**
- * The parent's Node options, as worker threads inherit them by default, minus the ones a
- * worker refuses: `--input-type` (as in `node --input-type=module -e …`) makes every worker
- * fail at startup.
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--input-type') i++;
-    else if (!arg.startsWith('--input-type=')) out.push(arg);
-  }
-  return out;
-}
 
 /** A call waiting for a free thread. */
 interface Waiter {
@@ -167,7 +152,9 @@ export function jsBackend(initialThreads?: number): KernelBackend {
       minThreads: 0,
       maxThreads: POOL_CAP,
       idleTimeout: IDLE_TIMEOUT_MS,
-      execArgv: workerExecArgv(),
+      // Only the options that load user code: see exec-argv.ts (Node 24's `node --test` children
+      // carry process-wide options a Worker refuses).
+      execArgv: childExecArgv(),
     });
     const created: Pool = { tinypool, running: 0, waiting: [], destroyed: false, broken: undefined };
     // Tinypool reports a worker that dies with no task of its own here; the realistic case is

@@ -11,10 +11,26 @@ import { loadNative, type NativeBinding } from './native-binding.js';
 import { nativeBackend } from './native.js';
 import type { BackendName, KernelBackend } from './types.js';
 
-/** How the backend is chosen. */
+/**
+ * How the backend is chosen.
+ *
+ * @example
+ * ```ts
+ * configure({ backend: 'auto' }); // native when the binding loads, else js (the default)
+ * ```
+ */
 export type BackendMode = 'auto' | BackendName;
 
-/** What `backend()` reports. */
+/**
+ * What `backend()` reports.
+ *
+ * @example
+ * ```ts
+ * backend(); // { active: 'native', threads: 8, cpu: 'avx2' }
+ * // without the platform package:
+ * backend(); // { active: 'js', threads: 8, reason: "Cannot find module 'spindle-linux-x64-gnu' …" }
+ * ```
+ */
 export interface BackendInfo {
   /** The backend kernels run on when a call does not ask for one. */
   active: BackendName;
@@ -36,7 +52,15 @@ export interface BackendInfo {
   reason?: string;
 }
 
-/** Options of `configure()`. */
+/**
+ * Options of `configure()`.
+ *
+ * @example
+ * ```ts
+ * configure({ threads: 2 }); // kernels use two threads
+ * configure({ backend: 'js' }); // the TypeScript twins on worker threads
+ * ```
+ */
 export interface ConfigureOptions {
   /** Threads for kernels (integer in [1, 1024]); default `os.availableParallelism()`. */
   threads?: number;
@@ -134,6 +158,11 @@ function nativeUnavailable(reason: string): SpindleError {
  * Which backend runs kernels, on how many threads, and why native is not active if it is not.
  * Throws the same `ERR_SPINDLE_NATIVE_UNAVAILABLE` error kernels reject with when the native
  * backend was required but cannot load: no backend is active then.
+ * @example
+ * ```ts
+ * const info = backend();
+ * if (info.active === 'js') console.warn(`spindle runs its TypeScript kernels: ${info.reason}`);
+ * ```
  */
 export function backend(): BackendInfo {
   const { value, source } = currentMode();
@@ -153,6 +182,10 @@ export function backend(): BackendInfo {
 /**
  * Sets the number of kernel threads and how the backend is chosen. Settings apply to the next
  * kernel call; a running native pool of another size finishes its work and is replaced.
+ * @example
+ * ```ts
+ * configure({ threads: 4, backend: 'native' });
+ * ```
  */
 export function configure(options: ConfigureOptions): void {
   const o = checkOptions<ConfigureOptions>('options', options);
@@ -174,6 +207,11 @@ export function configure(options: ConfigureOptions): void {
  * library that calls `shutdown()` inside its own worker thread does not break its host. The
  * native pool is shared by the process: it keeps running while another environment has work in
  * flight, and is retired otherwise. Later kernel calls start the backends afresh.
+ * @example
+ * ```ts
+ * const pending = kernels.countPrimes(1e12);
+ * await shutdown(); // pending rejects with CancelledError; the process can exit now
+ * ```
  */
 export async function shutdown(): Promise<void> {
   // Each backend resolves once its pending calls have all rejected.

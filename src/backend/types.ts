@@ -1,7 +1,14 @@
 /** The interface both kernel backends implement: native (Rust pool) and js (Tinypool twins). */
 import type { KernelArgs, KernelName, KernelResults } from '../kernel-args.js';
 
-/** A backend's name. */
+/**
+ * A backend's name.
+ *
+ * @example
+ * ```ts
+ * await kernels.sha256('abc', { backend: 'js' });
+ * ```
+ */
 export type BackendName = 'native' | 'js';
 
 /** The signal of calls nobody can abort: backends skip their abort wiring for it. */

@@ -6,16 +6,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-function preloads(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i] as string;
-    if (arg === '--import' && i + 1 < execArgv.length) out.push(execArgv[++i] as string);
-    else if (arg.startsWith('--import=')) out.push(arg.slice('--import='.length));
-  }
-  return out;
-}
+import { importPreloads } from '../exec-argv.js';
 
 /** Resolves a preload the way Node does for `--import`: URLs as they are, paths and packages from cwd. */
 function resolvePreload(spec: string): string {
@@ -33,7 +24,7 @@ const TSX_LOADER = /\/tsx\/dist\/loader\.mjs$/;
  * installation.
  */
 export async function runParentImports(): Promise<void> {
-  for (const spec of preloads(process.execArgv)) {
+  for (const spec of importPreloads(process.execArgv)) {
     const url = resolvePreload(spec);
     if (TSX_LOADER.test(url)) {
       const api = (await import(new URL('./esm/api/index.mjs', url).href)) as { register: () => unknown };

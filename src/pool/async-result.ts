@@ -6,6 +6,14 @@ import { TimeoutError, ValueError } from '../errors.js';
 /**
  * The eventual outcome of `applyAsync` (or `mapAsync`/`starmapAsync`). A failure is kept for
  * `get()` and never surfaces as an unhandled rejection.
+ * @example
+ * ```ts
+ * const result = pool.applyAsync(square, [7]);
+ * result.ready(); // false until the worker answers
+ * await result.wait(1); // waits up to a second, never rejects
+ * await result.get(); // 49, or rejects with what the target threw
+ * result.successful(); // true
+ * ```
  */
 export class AsyncResult<T> {
   #settled = false;

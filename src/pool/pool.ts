@@ -17,8 +17,16 @@ import { loadTinypool } from '../tinypool-loader.js';
 import { checkInteger, checkOptions } from '../validate.js';
 import { AsyncResult } from './async-result.js';
 import { entryFile } from '../package-files.js';
+import { childExecArgv } from '../exec-argv.js';
 
-/** Options of `new Pool()` / `new ThreadPool()`. */
+/**
+ * Options of `new Pool()` / `new ThreadPool()`.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ processes: 4, module: import.meta.url });
+ * ```
+ */
 export interface PoolOptions {
   /** Number of workers (integer ≥ 1); default `os.availableParallelism()`. */
   processes?: number | undefined;
@@ -154,6 +162,8 @@ abstract class BasePool {
       runtime: this.#runtime,
       filename: WORKER_FILE.href,
       name: 'runChunk',
+      // Both runtimes: only the options that load user code (see exec-argv.ts).
+      execArgv: childExecArgv(),
       minThreads: this.#processes,
       maxThreads: this.#processes,
       // Child processes get the parent's environment (Tinypool passes only what it is given),
@@ -396,7 +406,20 @@ export class Pool extends BasePool {
   }
 }
 
-/** A pool of worker threads, with `Pool`'s interface. */
+/**
+ * A pool of worker threads, with `Pool`'s interface.
+ *
+ * @example
+ * ```ts
+ * export function square(x: number) { return x * x; }
+ * if (isMainProcess()) {
+ *   const pool = new ThreadPool({ processes: 4, module: import.meta.url });
+ *   await pool.map(square, [1, 2, 3]); // [1, 4, 9], computed on worker threads
+ *   pool.close();
+ *   await pool.join();
+ * }
+ * ```
+ */
 export class ThreadPool extends BasePool {
   constructor(options?: PoolOptions) {
     super('worker_threads', options);

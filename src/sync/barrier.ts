@@ -39,6 +39,17 @@ let reviving: { buffer: SharedArrayBuffer } | undefined;
  * Shared with worker threads when passed in `args` — except a Barrier with an `action`, since a
  * function cannot travel: have the party that gets index 0 do the work instead, as Python's
  * documentation suggests.
+ * @example
+ * ```ts
+ * export async function party(barrier: Barrier) {
+ *   const index = await barrier.wait(); // resolves when all three are waiting
+ *   if (index === 0) console.log('everyone is here');
+ * }
+ * if (isMainProcess()) {
+ *   const barrier = new Barrier(3);
+ *   for (let i = 0; i < 3; i++) new Thread({ target: party, args: [barrier], module: import.meta.url }).start();
+ * }
+ * ```
  */
 export class Barrier {
   readonly #view: Int32Array;

@@ -5,14 +5,33 @@
  */
 import { SpindleError } from '../errors.js';
 
-/** `get()` found nothing: non-blocking on an empty queue, or its timeout passed. */
+/**
+ * `get()` found nothing: non-blocking on an empty queue, or its timeout passed. Code
+ * `ERR_SPINDLE_QUEUE_EMPTY`.
+ *
+ * @example
+ * ```ts
+ * const q = new Queue();
+ * await q.get(true, 0.1).catch((err) => err instanceof QueueEmpty); // true after 0.1 s
+ * ```
+ */
 export class QueueEmpty extends SpindleError {
   constructor(message = 'the queue is empty', options?: ErrorOptions) {
     super(message, 'ERR_SPINDLE_QUEUE_EMPTY', options);
   }
 }
 
-/** `put()` found no room: non-blocking on a full queue, or its timeout passed. */
+/**
+ * `put()` found no room: non-blocking on a full queue, or its timeout passed. Code
+ * `ERR_SPINDLE_QUEUE_FULL`.
+ *
+ * @example
+ * ```ts
+ * const q = new Queue(1);
+ * await q.put('first');
+ * await q.put('second', false).catch((err) => err instanceof QueueFull); // true
+ * ```
+ */
 export class QueueFull extends SpindleError {
   constructor(message = 'the queue is full', options?: ErrorOptions) {
     super(message, 'ERR_SPINDLE_QUEUE_FULL', options);

@@ -11,7 +11,14 @@ import { deadlineIn, type Deadline } from './futex.js';
 import { DEFAULT_BUFFER_BYTES, ringBytes, RingStore, type QueueStore } from './queue-ring.js';
 import { RemoteStore } from './queue-remote.js';
 
-/** Options of `new Queue()`. */
+/**
+ * Options of `new Queue()`.
+ *
+ * @example
+ * ```ts
+ * const q = new Queue(100, { bufferSize: 4 * 1024 * 1024 });
+ * ```
+ */
 export interface QueueOptions {
   /**
    * Bytes of shared memory for items in transit (default 1 MiB, rounded up to a power of two).

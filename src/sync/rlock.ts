@@ -24,6 +24,26 @@ interface Saved {
  * owner is the worker thread, or the spindle `Thread` on an event loop, that acquired it (see
  * `owner.ts`): two `Thread`s on the main loop are two owners; the main program is one owner.
  * Releasing it from anywhere but its owner throws `RuntimeError('cannot release un-acquired lock')`.
+ * @example
+ * ```ts
+ * const lock = new RLock();
+ * async function outer() {
+ *   await lock.acquire();
+ *   try {
+ *     await inner(); // acquires again: no deadlock for the same owner
+ *   } finally {
+ *     lock.release();
+ *   }
+ * }
+ * async function inner() {
+ *   await lock.acquire();
+ *   try {
+ *     // …
+ *   } finally {
+ *     lock.release();
+ *   }
+ * }
+ * ```
  */
 export class RLock {
   readonly #owner: BigInt64Array;

@@ -12,6 +12,18 @@ let reviving: SharedArrayBuffer | undefined;
 /**
  * A counter of permits: `acquire()` takes one (waiting while there are none), `release(n)`
  * gives `n` back and wakes up to `n` waiters. Shared with worker threads when passed in `args`.
+ * @example
+ * ```ts
+ * const downloads = new Semaphore(3); // at most three at a time
+ * async function fetchOne(url: string) {
+ *   await downloads.acquire();
+ *   try {
+ *     return await fetch(url);
+ *   } finally {
+ *     downloads.release();
+ *   }
+ * }
+ * ```
  */
 export class Semaphore {
   readonly #view: Int32Array;
@@ -107,6 +119,13 @@ export class Semaphore {
 /**
  * A Semaphore that refuses to be released above its initial value: `release()` then throws
  * `ValueError('Semaphore released too many times')`, which catches a release without acquire.
+ * @example
+ * ```ts
+ * const slots = new BoundedSemaphore(2);
+ * await slots.acquire();
+ * slots.release();
+ * slots.release(); // throws ValueError: Semaphore released too many times
+ * ```
  */
 export class BoundedSemaphore extends Semaphore {
   protected override bounded(): boolean {

@@ -4,10 +4,25 @@ import { kShare, notShareable, registerReviver, type Descriptor, type EncodeCont
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
-/** The C types a Value can hold: `'i'` a signed 32-bit int, `'d'` a double. */
+/**
+ * The C types a Value can hold: `'i'` a signed 32-bit int, `'d'` a double.
+ *
+ * @example
+ * ```ts
+ * new Value('i', 0); // a signed 32-bit integer
+ * new Value('d', 0.5); // a double
+ * ```
+ */
 export type ValueTypecode = 'i' | 'd';
 
-/** Options of `new Value()`. */
+/**
+ * Options of `new Value()`.
+ *
+ * @example
+ * ```ts
+ * const counter = new Value('i', 0, { lock: new Lock() });
+ * ```
+ */
 export interface ValueOptions {
   /** The lock `getLock()` returns (default: a new RLock, as Python's `lock=True`). */
   lock?: Lock | RLock | undefined;
