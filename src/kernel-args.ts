@@ -96,6 +96,12 @@ export interface ElaResult {
 /**
  * How `matmul` may round: `'exact'` (the default) is bit-identical to the naive ascending-k loop
  * without fused multiply-add; `'fast'` may fuse (see `kernels.matmul` for its error bound).
+ *
+ * @example
+ * ```ts
+ * const precision: MatmulPrecision = process.env.EXACT ? 'exact' : 'fast';
+ * await kernels.matmul(a, b, n, { precision });
+ * ```
  */
 export type MatmulPrecision = 'exact' | 'fast';
 

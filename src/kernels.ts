@@ -26,7 +26,15 @@ function mandelbrot(region: MandelbrotOptions, options?: KernelOptions): Promise
   return runKernel('mandelbrot', [region], options);
 }
 
-/** `matmul`'s options: those of every kernel, and how it may round. */
+/**
+ * `matmul`'s options: those of every kernel, and how it may round.
+ *
+ * @example
+ * ```ts
+ * const options: MatmulOptions = { precision: 'fast', signal: AbortSignal.timeout(5000) };
+ * const c = await kernels.matmul(a, b, 1024, options); // FMA where the CPU has it
+ * ```
+ */
 export interface MatmulOptions extends KernelOptions {
   /**
    * `'exact'` (default): bit-identical to the naive loop, every element summed from +0 in
