@@ -164,7 +164,7 @@ mod test {
 
     /// Doubles of every kind: wide and narrow ranges, both zeros, infinities, subnormals,
     /// NaNs with signs and payloads, and repeats.
-    fn mixed(len: usize, seed: u64) -> Vec<f64> {
+    pub(super) fn mixed(len: usize, seed: u64) -> Vec<f64> {
         let mut s = seed | 1;
         (0..len)
             .map(|_| {

@@ -365,6 +365,8 @@ fn finish(
 #[cfg(test)]
 mod test {
     use super::*;
+    // The same mix of doubles the dispatching module's tests use (every kind of value).
+    use super::super::test::mixed as random;
     use crate::kernels::test_support::{
         cancelled_ctx, check_cancel_midway, check_progress, in_pool,
     };
@@ -383,31 +385,6 @@ mod test {
 
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|x| x.to_bits()).collect()
-    }
-
-    /// Doubles of every kind: wide and narrow ranges, both zeros, infinities, subnormals,
-    /// NaNs with signs and payloads, and repeats, from a xorshift generator.
-    fn random(len: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed | 1;
-        (0..len)
-            .map(|_| {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
-                match s % 64 {
-                    0 => 0.0,
-                    1 => -0.0,
-                    2 => f64::INFINITY,
-                    3 => f64::NEG_INFINITY,
-                    4 => f64::from_bits(0x7ff8_0000_0000_0000 | (s >> 20)),
-                    5 => f64::from_bits(0xfff0_0000_0000_0001 | (s >> 24)),
-                    6 => f64::from_bits(s >> 12) * if s & 1 == 0 { 1.0 } else { -1.0 },
-                    7 => ((s >> 32) % 10) as f64,
-                    8..=31 => f64::from_bits(s),
-                    _ => ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 1000.0,
-                }
-            })
-            .collect()
     }
 
     #[test]
