@@ -151,7 +151,7 @@ mod test {
         out
     }
 
-    fn bits(v: &[f64]) -> Vec<u64> {
+    pub(super) fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|x| x.to_bits()).collect()
     }
 
@@ -262,22 +262,26 @@ mod test {
         }
     }
 
+    /// Non-NaN doubles in ascending total order, the edges of every range: both paths' keys
+    /// must keep this order.
+    pub(super) const ORDERED: [f64; 12] = [
+        f64::NEG_INFINITY,
+        -f64::MAX,
+        -1.0,
+        -f64::MIN_POSITIVE,
+        -f64::from_bits(1),
+        -0.0,
+        0.0,
+        f64::from_bits(1),
+        f64::MIN_POSITIVE,
+        1.0,
+        f64::MAX,
+        f64::INFINITY,
+    ];
+
     #[test]
     fn keys_preserve_the_order_and_invert() {
-        let values = [
-            f64::NEG_INFINITY,
-            -f64::MAX,
-            -1.0,
-            -f64::MIN_POSITIVE,
-            -f64::from_bits(1),
-            -0.0,
-            0.0,
-            f64::from_bits(1),
-            f64::MIN_POSITIVE,
-            1.0,
-            f64::MAX,
-            f64::INFINITY,
-        ];
+        let values = ORDERED;
         #[cfg(target_arch = "x86_64")]
         {
             let k = |x: f64| key(x.to_bits() as i64);

@@ -366,7 +366,7 @@ fn finish(
 mod test {
     use super::*;
     // The same mix of doubles the dispatching module's tests use (every kind of value).
-    use super::super::test::mixed as random;
+    use super::super::test::{bits, mixed as random, ORDERED};
     use crate::kernels::test_support::{
         cancelled_ctx, check_cancel_midway, check_progress, in_pool,
     };
@@ -383,26 +383,9 @@ mod test {
         out
     }
 
-    fn bits(v: &[f64]) -> Vec<u64> {
-        v.iter().map(|x| x.to_bits()).collect()
-    }
-
     #[test]
     fn keys_preserve_the_order() {
-        let values = [
-            f64::NEG_INFINITY,
-            -f64::MAX,
-            -1.0,
-            -f64::MIN_POSITIVE,
-            -f64::from_bits(1),
-            -0.0,
-            0.0,
-            f64::from_bits(1),
-            f64::MIN_POSITIVE,
-            1.0,
-            f64::MAX,
-            f64::INFINITY,
-        ];
+        let values = ORDERED;
         assert!(values.windows(2).all(|w| key(w[0]) < key(w[1])));
     }
 
