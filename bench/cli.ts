@@ -35,7 +35,13 @@ export function parseOptions(argv: readonly string[]): Options {
       if (v === undefined || v === '') throw new Error(`${flag} needs a value\n${USAGE}`);
       return v;
     };
-    const list = (): Set<string> => new Set(value().split(',').map((s) => s.trim()).filter(Boolean));
+    const list = (): Set<string> =>
+      new Set(
+        value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     switch (flag) {
       case '--quick':
         options.quick = true;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { configure, kernels } from 'spindle';
 import { Tinypool } from 'tinypool';
-import type { NativeBinding } from '../src/backend/native-binding.js';
+import type { NativeBinding } from '../src/kernels/backend/native-binding.js';
 import { median, round } from './stats.js';
 import type { DispatchLayer, DispatchResult, PoolName } from './types.js';
 
@@ -141,8 +141,15 @@ export async function benchDispatch(plan: DispatchPlan): Promise<DispatchResult[
     try {
       const { one, thousand } = await measure(runner, plan);
       out.push({ pool, inFlight: 1, usPerTask: round(median(one), 2), samplesUs: one.map((v) => round(v, 2)) });
-      out.push({ pool, inFlight: 1000, usPerTask: round(median(thousand), 2), samplesUs: thousand.map((v) => round(v, 2)) });
-      plan.log(`dispatch ${pool}: ${median(one).toFixed(1)} µs/task at 1 in flight, ${median(thousand).toFixed(1)} at 1000`);
+      out.push({
+        pool,
+        inFlight: 1000,
+        usPerTask: round(median(thousand), 2),
+        samplesUs: thousand.map((v) => round(v, 2)),
+      });
+      plan.log(
+        `dispatch ${pool}: ${median(one).toFixed(1)} µs/task at 1 in flight, ${median(thousand).toFixed(1)} at 1000`,
+      );
     } finally {
       await runner.close();
     }
@@ -164,7 +171,10 @@ export async function benchNativeLayers(plan: DispatchPlan): Promise<DispatchLay
       'binding.spin(0, new CancelHandle())',
       { task: () => binding.spin(0, new binding.CancelHandle()) as Promise<number>, close: async () => {} },
     ],
-    ['binding.spin(0, sharedHandle)', { task: () => binding.spin(0, shared) as Promise<number>, close: async () => {} }],
+    [
+      'binding.spin(0, sharedHandle)',
+      { task: () => binding.spin(0, shared) as Promise<number>, close: async () => {} },
+    ],
   ];
   const out: DispatchLayer[] = [];
   for (const [layer, runner] of layers) {

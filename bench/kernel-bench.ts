@@ -3,10 +3,11 @@
  * (their order rotates every round, so no mode always follows the same one), each batch under
  * the event-loop and RSS monitors, every result checksummed and compared.
  */
-import { monitored, settle, type BatchMeasure } from './monitor.js';
+
 import { MODE_LIST, type Mode } from './modes.js';
+import { type BatchMeasure, monitored, settle } from './monitor.js';
 import { max, median, min, round } from './stats.js';
-import { MODES, type KernelResult, type ModeName, type ModeResult } from './types.js';
+import { type KernelResult, MODES, type ModeName, type ModeResult } from './types.js';
 import type { LazyWorkload } from './workloads.js';
 
 export interface Plan {

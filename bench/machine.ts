@@ -1,7 +1,7 @@
 /** What the run ran on: CPU, Node, N-API, commit, load. */
 import { execFileSync } from 'node:child_process';
-import { statSync, readdirSync } from 'node:fs';
-import { cpus, loadavg, platform, arch, totalmem, availableParallelism } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { arch, availableParallelism, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Machine } from './types.js';

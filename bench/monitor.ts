@@ -79,7 +79,9 @@ export async function monitored<T>(batch: () => Promise<T>): Promise<{ value: T;
   histogram.disable();
   if (sampler) clearInterval(sampler);
 
-  const peak = resettableHighWater ? (readHighWaterMb() ?? sampledPeak) : Math.max(sampledPeak, process.memoryUsage.rss() / MB);
+  const peak = resettableHighWater
+    ? (readHighWaterMb() ?? sampledPeak)
+    : Math.max(sampledPeak, process.memoryUsage.rss() / MB);
   const late = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS);
   return {
     value,

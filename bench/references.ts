@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { backend, configure, kernels } from 'spindle';
 import { median, min, round } from './stats.js';
 import type { ReferenceFigure, References } from './types.js';
-import { ELA_FIXTURE, bytesOf, floatsOf, matrixOf, type Sizes } from './workloads.js';
+import { bytesOf, ELA_FIXTURE, floatsOf, matrixOf, type Sizes } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,7 +43,13 @@ async function interleaved(rounds: number, fns: Record<string, () => unknown>): 
   return out;
 }
 
-function figure(kernel: string, label: string, samples: number[] | undefined, unit: ReferenceFigure['unit'], note?: string): ReferenceFigure {
+function figure(
+  kernel: string,
+  label: string,
+  samples: number[] | undefined,
+  unit: ReferenceFigure['unit'],
+  note?: string,
+): ReferenceFigure {
   const f: ReferenceFigure = { kernel, label, value: samples?.length ? round(median(samples)) : null, unit };
   if (samples?.length) f.min = round(min(samples));
   if (note) f.note = note;
@@ -56,13 +62,21 @@ function missing(kernel: string, label: string, unit: ReferenceFigure['unit'], n
 
 /** `crates/bench-refs`, built once per run; `undefined` (with the reason logged) without cargo. */
 function benchRefsBinary(log: (line: string) => void): string | { error: string } {
-  const built = spawnSync('cargo', ['build', '--release', '--quiet', '-p', 'spindle-bench-refs'], { cwd: ROOT, encoding: 'utf8' });
+  const built = spawnSync('cargo', ['build', '--release', '--quiet', '-p', 'spindle-bench-refs'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (built.error || built.status !== 0) {
     const error = built.error?.message ?? built.stderr.trim().split('\n').slice(-3).join(' ');
     log(`references: cannot build crates/bench-refs (${error})`);
     return { error: `cargo build failed: ${error}` };
   }
-  return join(ROOT, 'target', 'release', process.platform === 'win32' ? 'spindle-bench-refs.exe' : 'spindle-bench-refs');
+  return join(
+    ROOT,
+    'target',
+    'release',
+    process.platform === 'win32' ? 'spindle-bench-refs.exe' : 'spindle-bench-refs',
+  );
 }
 
 function runJson<T>(cmd: string, args: string[], env?: NodeJS.ProcessEnv): T | { error: string } {
@@ -132,7 +146,8 @@ export async function benchReferences(sizes: Sizes, plan: ReferencePlan): Promis
     crypto: () => createHash('sha256').update(bytes).digest('hex'),
     inCache,
   });
-  const gbs = (samples: number[] | undefined): number[] | undefined => samples?.map((ms) => sizes.sha256Bytes / ms / 1e6);
+  const gbs = (samples: number[] | undefined): number[] | undefined =>
+    samples?.map((ms) => sizes.sha256Bytes / ms / 1e6);
   figures.push(
     figure('sha256', 'spindle native, from memory', gbs(sha.native), 'GB/s'),
     figure('sha256', 'node:crypto, from memory', gbs(sha.crypto), 'GB/s'),
@@ -145,7 +160,14 @@ export async function benchReferences(sizes: Sizes, plan: ReferencePlan): Promis
   let iterations = 0;
   for (const c of counts) iterations += c;
   const mandel = await interleaved(rounds, { native: () => kernels.mandelbrot(region, { backend: 'native' }) });
-  figures.push(figure('mandelbrot', 'spindle native', mandel.native?.map((ms) => (ms * 1e6) / iterations), 'ns/iteration'));
+  figures.push(
+    figure(
+      'mandelbrot',
+      'spindle native',
+      mandel.native?.map((ms) => (ms * 1e6) / iterations),
+      'ns/iteration',
+    ),
+  );
 
   // matmul: GFLOP/s, exact and fast, against the core's vector peak.
   const n = sizes.matmul;
@@ -187,9 +209,22 @@ export async function benchReferences(sizes: Sizes, plan: ReferencePlan): Promis
     const path = cpu ?? 'baseline';
     const peak = 'error' in peaks ? undefined : (peaks.paths[path] ?? peaks.paths.baseline);
     figures.push(
-      peak ? { kernel: 'matmul', label: `vector peak of one core, mul + add (${path})`, value: round(peak.mulAdd), unit: 'GFLOP/s' } : missing('matmul', 'vector peak of one core', 'GFLOP/s', 'error' in peaks ? peaks.error : `no ${path} figure`),
+      peak
+        ? {
+            kernel: 'matmul',
+            label: `vector peak of one core, mul + add (${path})`,
+            value: round(peak.mulAdd),
+            unit: 'GFLOP/s',
+          }
+        : missing('matmul', 'vector peak of one core', 'GFLOP/s', 'error' in peaks ? peaks.error : `no ${path} figure`),
     );
-    if (peak?.fma !== undefined) figures.push({ kernel: 'matmul', label: `vector peak of one core, FMA (${path})`, value: round(peak.fma), unit: 'GFLOP/s' });
+    if (peak?.fma !== undefined)
+      figures.push({
+        kernel: 'matmul',
+        label: `vector peak of one core, FMA (${path})`,
+        value: round(peak.fma),
+        unit: 'GFLOP/s',
+      });
     const sorts = runJson<{ rdst: number[]; totalCmp: number[] }>(bin, ['sort', sortFile, String(rounds)]);
     if ('error' in sorts) figures.push(missing('sortFloat64', 'rdst (radix sort), 1 thread', 'ms', sorts.error));
     else {
@@ -197,12 +232,19 @@ export async function benchReferences(sizes: Sizes, plan: ReferencePlan): Promis
       figures.push(figure('sortFloat64', 'Rust sort_unstable_by(total_cmp)', sorts.totalCmp, 'ms'));
     }
   } else {
-    figures.push(missing('matmul', 'vector peak of one core', 'GFLOP/s', bin.error), missing('sortFloat64', 'rdst (radix sort), 1 thread', 'ms', bin.error));
+    figures.push(
+      missing('matmul', 'vector peak of one core', 'GFLOP/s', bin.error),
+      missing('sortFloat64', 'rdst (radix sort), 1 thread', 'ms', bin.error),
+    );
   }
 
   // Optional references from outside the project.
   const ps = primesieve(sizes.countPrimes, rounds);
-  figures.push(Array.isArray(ps) ? figure('countPrimes', 'primesieve (CLI), 1 thread', ps, 'ms') : missing('countPrimes', 'primesieve (CLI), 1 thread', 'ms', ps.error));
+  figures.push(
+    Array.isArray(ps)
+      ? figure('countPrimes', 'primesieve (CLI), 1 thread', ps, 'ms')
+      : missing('countPrimes', 'primesieve (CLI), 1 thread', 'ms', ps.error),
+  );
   const aFile = join(plan.scratch, 'matmul-a.f64');
   const bFile = join(plan.scratch, 'matmul-b.f64');
   writeFileSync(aFile, new Uint8Array(a.buffer));
@@ -214,16 +256,36 @@ export async function benchReferences(sizes: Sizes, plan: ReferencePlan): Promis
   delete env.OPENBLAS_L2_SIZE;
   const py = runJson<PythonRefs>(
     python,
-    [join(ROOT, 'bench', 'refs', 'python_refs.py'), sortFile, aFile, bFile, String(n), fileURLToPath(ELA_FIXTURE), String(sizes.elaQuality), String(rounds)],
+    [
+      join(ROOT, 'bench', 'refs', 'python_refs.py'),
+      sortFile,
+      aFile,
+      bFile,
+      String(n),
+      fileURLToPath(ELA_FIXTURE),
+      String(sizes.elaQuality),
+      String(rounds),
+    ],
     { ...env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
   );
   const why = 'error' in py ? `${python}: ${py.error}` : '';
   const pyr = 'error' in py ? undefined : py;
   figures.push(
     pythonFigure('sortFloat64', `numpy ${pyr?.numpy ?? ''} np.sort, 1 thread`.replace('  ', ' '), pyr?.numpySort, why),
-    pythonFigure('matmul', `numpy ${pyr?.numpy ?? ''} a @ b (its BLAS), 1 thread`.replace('  ', ' '), pyr?.numpyMatmul, why),
-    pythonFigure('ela', `Pillow ${pyr?.pillow ?? ''} JPEG-only ELA (decode, save, decode, difference)`.replace('  ', ' '), pyr?.pillowEla, why),
+    pythonFigure(
+      'matmul',
+      `numpy ${pyr?.numpy ?? ''} a @ b (its BLAS), 1 thread`.replace('  ', ' '),
+      pyr?.numpyMatmul,
+      why,
+    ),
+    pythonFigure(
+      'ela',
+      `Pillow ${pyr?.pillow ?? ''} JPEG-only ELA (decode, save, decode, difference)`.replace('  ', ' '),
+      pyr?.pillowEla,
+      why,
+    ),
   );
-  for (const f of figures) log(`reference ${f.kernel}: ${f.label}: ${f.value ?? `— (${f.note})`}${f.value === null ? '' : ` ${f.unit}`}`);
+  for (const f of figures)
+    log(`reference ${f.kernel}: ${f.label}: ${f.value ?? `— (${f.note})`}${f.value === null ? '' : ` ${f.unit}`}`);
   return { cpu: cpu ?? 'js', figures };
 }

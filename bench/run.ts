@@ -12,14 +12,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { backend, kernels as spindleKernels, shutdown } from 'spindle';
-import { BENCH_DIR, SECTIONS, parseOptions } from './cli.js';
+import { backend, shutdown, kernels as spindleKernels } from 'spindle';
+import { BENCH_DIR, parseOptions, SECTIONS } from './cli.js';
 import { benchColdStart } from './cold-start.js';
 import { benchDispatch, benchNativeLayers } from './dispatch.js';
 import { benchKernel } from './kernel-bench.js';
-import { benchReferences } from './references.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { rssMethod } from './monitor.js';
+import { benchReferences } from './references.js';
 import { writeJson } from './report/json.js';
 import { writeMarkdown } from './report/markdown.js';
 import { writeSvg } from './report/svg.js';
@@ -58,13 +58,16 @@ async function main(): Promise<number> {
   const cpuPath = backend().cpu;
   if (cpuPath !== undefined) machine.cpuPath = cpuPath;
   const plan = options.quick ? { warmups: 0, reps: 1, log } : { warmups: 2, reps: 11, log };
-  log(`spindle bench${options.quick ? ' --quick' : ''}: ${machine.cpus} × ${machine.cpuModel} (${cpuPath ?? 'js'}), Node ${machine.node}, load ${machine.loadAvg.start.toFixed(2)}`);
+  log(
+    `spindle bench${options.quick ? ' --quick' : ''}: ${machine.cpus} × ${machine.cpuModel} (${cpuPath ?? 'js'}), Node ${machine.node}, load ${machine.loadAvg.start.toFixed(2)}`,
+  );
   for (const note of machine.notes) log(`note: ${note}`);
 
   const kernels: KernelResult[] = [];
   const all = workloads(options.quick ? QUICK_SIZES : FULL_SIZES);
   const unknown = [...(options.kernels ?? [])].filter((name) => !all.some((w) => w.name === name));
-  if (unknown.length) throw new Error(`unknown kernel(s): ${unknown.join(', ')} (known: ${all.map((w) => w.name).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`unknown kernel(s): ${unknown.join(', ')} (known: ${all.map((w) => w.name).join(', ')})`);
   if (options.sections.has('kernels')) {
     for (const lazy of all) {
       if (options.kernels && !options.kernels.has(lazy.name)) continue;
@@ -124,7 +127,9 @@ async function main(): Promise<number> {
   if (options.quick) warnings.push('quick run: tiny sizes and one round; the timings mean nothing, the checksums do');
   // The load at the end includes this run's own threads (up to 2); only the start tells.
   if (machine.loadAvg.start > 1.5) {
-    warnings.push(`the machine was busy when the run started (load average ${machine.loadAvg.start.toFixed(2)}): ratios involving 2 threads suffer first`);
+    warnings.push(
+      `the machine was busy when the run started (load average ${machine.loadAvg.start.toFixed(2)}): ratios involving 2 threads suffer first`,
+    );
   }
   const checksumsMatch = kernels.every((k) => k.checksumsMatch);
   for (const f of failures) warnings.push(`FAILED: ${f}`);

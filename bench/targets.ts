@@ -33,7 +33,13 @@ export function speedup(kernel: KernelResult, a: ModeName, b: ModeName): number 
   return kernel.modes[b].medianMs / kernel.modes[a].medianMs;
 }
 
-function check(what: string, measured: number, unit: TargetCheck['unit'], op: TargetCheck['op'], goal: number): TargetCheck {
+function check(
+  what: string,
+  measured: number,
+  unit: TargetCheck['unit'],
+  op: TargetCheck['op'],
+  goal: number,
+): TargetCheck {
   const met = op === '>=' ? measured >= goal : measured <= goal;
   const t: TargetCheck = { what, measured, unit, op, goal, met };
   if (!met && Number.isFinite(measured)) {
@@ -42,19 +48,37 @@ function check(what: string, measured: number, unit: TargetCheck['unit'], op: Ta
   return t;
 }
 
-export function evaluateTargets(kernels: KernelResult[], dispatch: DispatchResult[], cold: ColdStart | undefined): TargetCheck[] {
+export function evaluateTargets(
+  kernels: KernelResult[],
+  dispatch: DispatchResult[],
+  cold: ColdStart | undefined,
+): TargetCheck[] {
   const out: TargetCheck[] = [];
   for (const k of kernels) {
     const goal = NATIVE_OVER_JS[k.name];
-    if (goal !== undefined) out.push(check(`${kernelLabel(k)}: native-1 over js-main`, speedup(k, 'native-1', 'js-main'), '×', '>=', goal));
+    if (goal !== undefined)
+      out.push(check(`${kernelLabel(k)}: native-1 over js-main`, speedup(k, 'native-1', 'js-main'), '×', '>=', goal));
   }
   const spin = kernels.find((k) => k.name === 'spin');
   if (spin) {
-    out.push(check('spin: native-1 over js-main, sanity bound (~1.5)', speedup(spin, 'native-1', 'js-main'), '×', '<=', SPIN_PLAUSIBLE_MAX));
+    out.push(
+      check(
+        'spin: native-1 over js-main, sanity bound (~1.5)',
+        speedup(spin, 'native-1', 'js-main'),
+        '×',
+        '<=',
+        SPIN_PLAUSIBLE_MAX,
+      ),
+    );
   }
-  for (const k of kernels) out.push(check(`${kernelLabel(k)}: native-2 over native-1`, speedup(k, 'native-2', 'native-1'), '×', '>=', 1.85));
-  for (const k of kernels) out.push(check(`${kernelLabel(k)}: tinypool-2 over js-main`, speedup(k, 'tinypool-2', 'js-main'), '×', '>=', 1.7));
-  for (const k of kernels) out.push(check(`${kernelLabel(k)}: event-loop p99 while native-2 runs`, k.modes['native-2'].eventLoopP99Ms, 'ms', '<=', 5));
+  for (const k of kernels)
+    out.push(check(`${kernelLabel(k)}: native-2 over native-1`, speedup(k, 'native-2', 'native-1'), '×', '>=', 1.85));
+  for (const k of kernels)
+    out.push(check(`${kernelLabel(k)}: tinypool-2 over js-main`, speedup(k, 'tinypool-2', 'js-main'), '×', '>=', 1.7));
+  for (const k of kernels)
+    out.push(
+      check(`${kernelLabel(k)}: event-loop p99 while native-2 runs`, k.modes['native-2'].eventLoopP99Ms, 'ms', '<=', 5),
+    );
   const us = (pool: string, inFlight: number): number | undefined =>
     dispatch.find((d) => d.pool === pool && d.inFlight === inFlight)?.usPerTask;
   const n1000 = us('native', 1000);
@@ -79,21 +103,72 @@ export function evaluateReferenceTargets(refs: References): TargetCheck[] {
     return v === null || v === undefined ? undefined : v;
   };
   const out: TargetCheck[] = [];
-  const add = (what: string, measured: number | undefined, unit: TargetCheck['unit'], op: TargetCheck['op'], goal: number): void => {
+  const add = (
+    what: string,
+    measured: number | undefined,
+    unit: TargetCheck['unit'],
+    op: TargetCheck['op'],
+    goal: number,
+  ): void => {
     if (measured !== undefined && Number.isFinite(measured)) out.push(check(what, measured, unit, op, goal));
   };
-  const ratioOf = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a / b);
+  const ratioOf = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined || b === undefined ? undefined : a / b;
 
-  add('countPrimes: native ÷ primesieve, 1 thread (time)', ratioOf(value('countPrimes', 'spindle native'), value('countPrimes', 'primesieve')), '×', '<=', 1.5);
+  add(
+    'countPrimes: native ÷ primesieve, 1 thread (time)',
+    ratioOf(value('countPrimes', 'spindle native'), value('countPrimes', 'primesieve')),
+    '×',
+    '<=',
+    1.5,
+  );
   const mandelGoal = refs.cpu === 'avx512' ? 0.35 : refs.cpu === 'avx2' ? 0.5 : undefined;
-  if (mandelGoal !== undefined) add(`mandelbrot: ns per iteration on ${refs.cpu}, 1 thread`, value('mandelbrot', 'spindle native'), 'ns', '<=', mandelGoal);
-  if (refs.cpu === 'avx512') add("matmul 'exact': GFLOP/s on avx512, 1 thread", value('matmul', "spindle native, 'exact'"), 'GFLOP/s', '>=', 40);
+  if (mandelGoal !== undefined)
+    add(
+      `mandelbrot: ns per iteration on ${refs.cpu}, 1 thread`,
+      value('mandelbrot', 'spindle native'),
+      'ns',
+      '<=',
+      mandelGoal,
+    );
+  if (refs.cpu === 'avx512')
+    add("matmul 'exact': GFLOP/s on avx512, 1 thread", value('matmul', "spindle native, 'exact'"), 'GFLOP/s', '>=', 40);
   const fastMs = value('matmul', "spindle native, 'fast', time per call");
-  add("matmul 'fast': native ÷ numpy's BLAS, 1 thread (time)", ratioOf(fastMs, value('matmul', 'numpy')), '×', '<=', 1.2);
-  add('sortFloat64: native ÷ rdst, 1 thread (time)', ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'rdst')), '×', '<=', 1);
-  add('sortFloat64: native ÷ numpy np.sort, 1 thread (time)', ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'numpy')), '×', '<=', 2);
+  add(
+    "matmul 'fast': native ÷ numpy's BLAS, 1 thread (time)",
+    ratioOf(fastMs, value('matmul', 'numpy')),
+    '×',
+    '<=',
+    1.2,
+  );
+  add(
+    'sortFloat64: native ÷ rdst, 1 thread (time)',
+    ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'rdst')),
+    '×',
+    '<=',
+    1,
+  );
+  add(
+    'sortFloat64: native ÷ numpy np.sort, 1 thread (time)',
+    ratioOf(value('sortFloat64', 'spindle native'), value('sortFloat64', 'numpy')),
+    '×',
+    '<=',
+    2,
+  );
   add('sha256: GB/s from memory, 1 thread', value('sha256', 'spindle native'), 'GB/s', '>=', 1.45);
-  add('sha256: native over node:crypto, from memory (speed)', ratioOf(value('sha256', 'spindle native'), value('sha256', 'node:crypto, from memory')), '×', '>=', 1);
-  add('ela: whole call ÷ Pillow JPEG-only ELA, 1 thread (time)', ratioOf(value('ela', 'spindle native'), value('ela', 'Pillow')), '×', '<=', 1.6);
+  add(
+    'sha256: native over node:crypto, from memory (speed)',
+    ratioOf(value('sha256', 'spindle native'), value('sha256', 'node:crypto, from memory')),
+    '×',
+    '>=',
+    1,
+  );
+  add(
+    'ela: whole call ÷ Pillow JPEG-only ELA, 1 thread (time)',
+    ratioOf(value('ela', 'spindle native'), value('ela', 'Pillow')),
+    '×',
+    '<=',
+    1.6,
+  );
   return out;
 }

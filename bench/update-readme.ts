@@ -6,9 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { coldTable, dispatchTable } from './report/markdown.js';
 import { kernelCell, ms, ratio } from './report/format.js';
 import { machineLine } from './report/machine-line.js';
+import { coldTable, dispatchTable } from './report/markdown.js';
 import { speedup } from './targets.js';
 import type { Results } from './types.js';
 

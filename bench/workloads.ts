@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { kernels, type ElaResult, type KernelFunctionName } from 'spindle';
-import type { MandelbrotArgs } from '../src/kernel-args.js';
-import { twins, noProgress } from '../src/twins/index.js';
+import { type ElaResult, type KernelFunctionName, kernels } from 'spindle';
 import { rng } from '../examples/samples.js';
+import type { MandelbrotArgs } from '../src/kernels/shapes.js';
+import * as twins from '../src/kernels/twins/index.js';
+import { noProgress } from '../src/kernels/twins/index.js';
 
 export type Backend = 'native' | 'js';
 
@@ -94,13 +95,18 @@ function exactly(this: void, twinResult: unknown, nativeResult: unknown): string
   return a === b ? undefined : `twin ${a} ≠ native ${b}`;
 }
 
-function exact(name: KernelFunctionName, size: string, twin: () => unknown, kernel: (b: Backend) => Promise<unknown>): Workload {
+function exact(
+  name: KernelFunctionName,
+  size: string,
+  twin: () => unknown,
+  kernel: (b: Backend) => Promise<unknown>,
+): Workload {
   return { name, size, twin, kernel, digest: digestOf, agree: exactly };
 }
 
 /**
  * ELA's tolerance between backends, as `kernels.ela` states it for a libjpeg-saved photo
- * (tested in `__test__/ela.spec.ts`): the same width and height, `maxDifference` within 12,
+ * (tested in `__test__/kernels/ela.spec.ts`): the same width and height, `maxDifference` within 12,
  * `meanDifference` within a factor of 3.
  */
 function elaAgree(twinResult: unknown, nativeResult: unknown): string | undefined {
@@ -163,7 +169,7 @@ function sha256Workload(bytes: number, memory: 'shared' | 'unshared'): Workload 
   const workload = exact(
     'sha256',
     memory === 'shared' ? `${size} in a SharedArrayBuffer` : `${size} in an ArrayBuffer, copied per call`,
-    () => twins.sha256([data], noProgress),
+    () => twins.sha256(data, noProgress),
     (backend) => kernels.sha256(data, { backend }),
   );
   return memory === 'shared' ? workload : { ...workload, variant: 'ArrayBuffer input' };
@@ -185,14 +191,14 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
       exact(
         'spin',
         `${s.spin.toLocaleString('en')} iterations`,
-        () => twins.spin([s.spin], noProgress),
+        () => twins.spin(s.spin, noProgress),
         (backend) => kernels.spin(s.spin, { backend }),
       ),
     countPrimes: () =>
       exact(
         'countPrimes',
         `primes below ${s.countPrimes.toLocaleString('en')}`,
-        () => twins.countPrimes([s.countPrimes], noProgress),
+        () => twins.countPrimes(s.countPrimes, noProgress),
         (backend) => kernels.countPrimes(s.countPrimes, { backend }),
       ),
     sha256: () => sha256Workload(s.sha256Bytes, 'shared'),
@@ -200,7 +206,7 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
       exact(
         'mandelbrot',
         `${region.width}×${region.height}, ≤ ${region.maxIterations} iterations`,
-        () => twins.mandelbrot([region], noProgress),
+        () => twins.mandelbrot(region, noProgress),
         (backend) => kernels.mandelbrot(s.mandelbrot, { backend }),
       ),
     matmul: () => {
@@ -209,7 +215,7 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
       return exact(
         'matmul',
         `${n}×${n} · ${n}×${n}`,
-        () => twins.matmul([a, b, n], noProgress),
+        () => twins.matmul(a, b, n, noProgress),
         (backend) => kernels.matmul(a, b, n, { backend }),
       );
     },
@@ -218,7 +224,7 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
       return exact(
         'sortFloat64',
         `${s.sortFloat64.toLocaleString('en')} doubles`,
-        () => twins.sortFloat64([data], noProgress),
+        () => twins.sortFloat64(data, noProgress),
         (backend) => kernels.sortFloat64(data, { backend }),
       );
     },
@@ -228,7 +234,7 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
       return {
         name: 'ela',
         size: `512×384 JPEG (${(jpeg.length / 1024).toFixed(0)} KiB), re-saved at quality ${s.elaQuality}`,
-        twin: () => twins.ela([jpeg, settings], noProgress),
+        twin: () => twins.ela(jpeg, settings, noProgress),
         kernel: (backend) => kernels.ela(jpeg, settings, { backend }),
         digest: elaDigest,
         agree: elaAgree,
@@ -236,7 +242,10 @@ export function workloads(sizes: Sizes): LazyWorkload[] {
     },
   };
   // The public kernels' order; a kernel without a workload here fails the type check above.
-  const all: LazyWorkload[] = (Object.keys(kernels) as KernelFunctionName[]).map((name) => ({ name, make: make[name] }));
+  const all: LazyWorkload[] = (Object.keys(kernels) as KernelFunctionName[]).map((name) => ({
+    name,
+    make: make[name],
+  }));
   // sha256 once more with its input in an ordinary ArrayBuffer, the copying path.
   all.splice(all.findIndex((w) => w.name === 'sha256') + 1, 0, {
     name: 'sha256',

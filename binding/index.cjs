@@ -836,7 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelHandle = nativeBinding.CancelHandle
-module.exports.__panicForTest = nativeBinding.__panicForTest
 module.exports.countPrimes = nativeBinding.countPrimes
 module.exports.cpuInfo = nativeBinding.cpuInfo
 module.exports.ela = nativeBinding.ela

@@ -23,12 +23,6 @@ export declare class CancelHandle {
   get cancelled(): boolean
 }
 
-/**
- * Test hook, not part of the public API: a job that panics on a pool thread, to prove that a
- * kernel panic rejects its Promise and leaves the process and the pool working.
- */
-export declare function __panicForTest(message: string, cancel: CancelHandle): Promise<never>
-
 /** Counts the primes below `limit` with a parallel segmented sieve. */
 export declare function countPrimes(limit: number, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: number) => void) | undefined | null): Promise<number> | null
 
@@ -44,8 +38,8 @@ export interface CpuInfo {
 }
 
 /**
- * Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with a message
- * starting with `ERR_SPINDLE_INVALID_IMAGE: `.
+ * Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with an `Error`
+ * whose `code` is `ERR_SPINDLE_INVALID_IMAGE`.
  */
 export declare function ela(jpeg: Uint8Array, options: ElaOptions, cancel?: CancelHandle | undefined | null, onProgress?: ((arg: number) => void) | undefined | null, onSettled?: ((error: Error | null, value?: ElaResult) => void) | undefined | null): Promise<ElaResult> | null
 

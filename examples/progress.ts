@@ -12,7 +12,9 @@ export function progressBar(label: string): { onProgress: (fraction: number) => 
     onProgress(fraction) {
       if (tty) {
         const filled = Math.round(fraction * WIDTH);
-        process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${Math.round(fraction * 100)}%`);
+        process.stdout.write(
+          `\r${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${Math.round(fraction * 100)}%`,
+        );
       } else if (fraction < 1 && Math.floor(fraction * 4) > lastQuarter) {
         lastQuarter = Math.floor(fraction * 4);
         console.log(`${label} … ${lastQuarter * 25}%`);

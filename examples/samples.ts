@@ -45,7 +45,8 @@ export function photo(width: number, height: number, seed: number): Uint8Array {
         for (const { cx, cy, rx, ry, colour } of shapes) {
           const dx = x - cx;
           const dy = y - cy;
-          if (dx * dx * ry * ry + dy * dy * rx * rx <= rx * rx * ry * ry) v = Math.trunc((v * 3 + (colour[c] as number) * 7) / 10);
+          if (dx * dx * ry * ry + dy * dy * rx * rx <= rx * rx * ry * ry)
+            v = Math.trunc((v * 3 + (colour[c] as number) * 7) / 10);
         }
         v += int(-6, 6);
         out[i++] = Math.max(0, Math.min(255, v));
@@ -68,7 +69,12 @@ export function jpegOf(rgb: Uint8Array, width: number, height: number, quality: 
 /** The pasted rectangle of a spliced sample of the given size: a quarter of each side, 16-aligned. */
 export function splicedPatch(width: number, height: number): { x: number; y: number; width: number; height: number } {
   const align = (v: number): number => Math.max(0, Math.floor(v / 16) * 16);
-  return { x: align(width * 0.4), y: align(height * 0.27), width: Math.max(16, align(width / 4)), height: Math.max(16, align(height / 4)) };
+  return {
+    x: align(width * 0.4),
+    y: align(height * 0.27),
+    width: Math.max(16, align(width / 4)),
+    height: Math.max(16, align(height / 4)),
+  };
 }
 
 /** Writes `count` photo JPEGs and `spliced.jpg` into `dir`; returns their file names. */

@@ -38,12 +38,16 @@ if (isMainProcess()) {
   if (info.reason) console.log(`  native is not active: ${info.reason}`);
 
   // 1. The seed's two processes.
-  console.log('\n1. Two processes, each spinning 10^9 times, about as long as range(10_000_000) takes CPython (as examples/two-processes.ts)');
+  console.log(
+    '\n1. Two processes, each spinning 10^9 times, about as long as range(10_000_000) takes CPython (as examples/two-processes.ts)',
+  );
   let started = performance.now();
   const processes = [func1, func2].map((target) => new Process({ target, module: import.meta.url }));
   for (const p of processes) p.start();
   for (const p of processes) await p.join();
-  console.log(`   both exited (codes ${processes.map((p) => p.exitcode).join(', ')}) in ${ms(started)}: child processes, loops on each child's native pool`);
+  console.log(
+    `   both exited (codes ${processes.map((p) => p.exitcode).join(', ')}) in ${ms(started)}: child processes, loops on each child's native pool`,
+  );
 
   // 2. A Timer and a Scheduler.
   console.log('\n2. A Timer re-arming itself, and a Scheduler re-entering its action (main event loop)');

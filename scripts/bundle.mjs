@@ -2,11 +2,16 @@
 // of files instead of ~60 (about 30 ms of a cold start on the reference machine went to
 // resolving, reading and linking them one by one). `tsc` still writes the .d.ts files.
 //
-// The entries (the public one, the worker and child-process entries spindle starts by path, and
-// the internal modules the tests import) share chunks (`splitting`), so every module exists
-// once per thread whichever entry loaded it: a Lock revived by a worker entry is the very class
-// user code imports from 'spindle'. Chunks land at the root of dist/, beside index.js, which
-// keeps `src/package-files.ts`'s relative paths right (see there).
+// The entries that can share a thread with user code (the public one, the Thread/Pool worker and
+// child-process entries spindle starts by path, and the internal modules the tests import) share
+// chunks (`splitting`), so every module exists once per thread whichever entry loaded it: a Lock
+// revived by a worker entry is the very class user code imports from 'spindle'. Chunks land at
+// the root of dist/, beside index.js, which keeps `src/core/package-files.ts`'s relative paths
+// right (see there).
+//
+// The js backend's kernel worker runs no user code: it is bundled on its own, twins included,
+// so its imports do not split the main entry's modules into more chunks (each chunk is one more
+// file for `import 'spindle'` to load).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -15,11 +20,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const entryPoints = [
   'src/index.ts',
-  'src/entry/kernel-worker.ts',
   'src/entry/thread-worker.ts',
   'src/entry/process-child.ts',
   'src/entry/pool-worker.ts',
-  // The internals the tests import (`__test__/*.spec.ts`, `__test__/fixtures`), in one entry:
+  // The internals the tests import (`__test__/**/*.spec.ts`, `__test__/fixtures`), in one entry:
   // every entry splits the shared code into more chunks for `import 'spindle'` to load.
   'src/internal.ts',
 ];
@@ -28,14 +32,11 @@ const entryPoints = [
 // dist/ starts empty; `npm run build:ts` runs this first and tsc's declarations after.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints,
   outdir: 'dist',
   outbase: 'src',
-  chunkNames: '[name]-[hash]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -45,4 +46,7 @@ await build({
   minify: false,
   legalComments: 'inline',
   logLevel: 'warning',
-});
+};
+
+await build({ ...common, entryPoints, chunkNames: '[name]-[hash]', splitting: true });
+await build({ ...common, entryPoints: ['src/entry/kernel-worker.ts'] });

@@ -19,7 +19,8 @@ const missing = [];
 for (const node of project.children ?? []) {
   if (!documented(node)) missing.push(node.name);
   // The kernels namespace: each kernel is a function users call.
-  if (node.name === 'kernels') for (const k of node.children ?? []) if (!documented(k)) missing.push(`kernels.${k.name}`);
+  if (node.name === 'kernels')
+    for (const k of node.children ?? []) if (!documented(k)) missing.push(`kernels.${k.name}`);
 }
 const total = (project.children ?? []).length;
 if (missing.length) {

@@ -5,13 +5,20 @@
  */
 import {
   AbortError,
-  AsyncResult,
+  type AsyncResult,
+  type BackendInfo,
   Barrier,
   BoundedSemaphore,
   BrokenBarrierError,
+  backend,
   CancelledError,
   Condition,
+  configure,
+  currentThread,
   Event,
+  isMainProcess,
+  type KernelOptions,
+  kernels,
   Lock,
   Pool,
   Process,
@@ -20,30 +27,28 @@ import {
   QueueFull,
   RLock,
   RuntimeError,
+  type SchedEvent,
   Scheduler,
   Semaphore,
   SpindleError,
+  shutdown,
   Thread,
   ThreadPool,
-  Timer,
   TimeoutError,
+  Timer,
   Value,
   ValueError,
-  backend,
-  configure,
-  currentThread,
-  isMainProcess,
-  kernels,
-  shutdown,
-  type BackendInfo,
-  type KernelOptions,
-  type SchedEvent,
 } from 'spindle';
 
 export async function everything(): Promise<void> {
   const info: BackendInfo = backend();
   configure({ threads: 2, backend: 'auto' });
-  const options: KernelOptions = { signal: AbortSignal.timeout(1000), onProgress: (f: number) => void f, backend: 'native', ref: true };
+  const options: KernelOptions = {
+    signal: AbortSignal.timeout(1000),
+    onProgress: (f: number) => void f,
+    backend: 'native',
+    ref: true,
+  };
   const n: number = await kernels.spin(10, options);
   const primes: number = await kernels.countPrimes(100);
   const hex: string = await kernels.sha256('abc');
@@ -52,7 +57,20 @@ export async function everything(): Promise<void> {
   const sorted: Float64Array = await kernels.sortFloat64(new Float64Array([2, 1]));
   const ela = await kernels.ela(new Uint8Array(0), { quality: 90, scale: 15 });
   const png: Uint8Array = ela.png;
-  void [info, n, primes, hex, image, product, sorted, png, ela.width, ela.height, ela.maxDifference, ela.meanDifference];
+  void [
+    info,
+    n,
+    primes,
+    hex,
+    image,
+    product,
+    sorted,
+    png,
+    ela.width,
+    ela.height,
+    ela.maxDifference,
+    ela.meanDifference,
+  ];
 
   const t = new Thread({ target: kernels.countPrimes, args: [10], name: 'primes', daemon: false });
   t.start();
@@ -68,7 +86,10 @@ export async function everything(): Promise<void> {
   const fired: boolean = await timer.finished.wait(1);
   void [fired, timer.interval, timer.function, timer.args, timer.kwargs];
 
-  const s = new Scheduler(() => performance.now() / 1000, (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000)));
+  const s = new Scheduler(
+    () => performance.now() / 1000,
+    (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000)),
+  );
   const e: SchedEvent = s.enter(1, 1, () => {}, [], {});
   s.enterabs(e.time, e.priority, () => {});
   s.cancel(e);

@@ -13,7 +13,9 @@ function check(label, got, expected) {
   const same = JSON.stringify(got) === JSON.stringify(expected);
   if (!same) {
     failures++;
-    console.log(`FAIL ${label}: got ${JSON.stringify(got)?.slice(0, 100)} expected ${JSON.stringify(expected)?.slice(0, 100)}`);
+    console.log(
+      `FAIL ${label}: got ${JSON.stringify(got)?.slice(0, 100)} expected ${JSON.stringify(expected)?.slice(0, 100)}`,
+    );
   }
 }
 const sortRef = (a) => Array.from(Float64Array.from(a).sort());
@@ -32,7 +34,11 @@ for (const path of b.cpuInfo().supported) {
   }
   for (const size of [0, 1, 7, 300, 5000]) {
     const data = Float64Array.from({ length: size }, (_, i) => Math.sin(i * 12.9898) * 1e3);
-    if (size > 3) data[1] = NaN, data[2] = -0, data[3] = 0;
+    if (size > 3) {
+      data[1] = NaN;
+      data[2] = -0;
+      data[3] = 0;
+    }
     check(`${path} sortFloat64 ${size}`, Array.from(await b.sortFloat64(data)).map(String), sortRef(data).map(String));
   }
   for (const n of [0, 1, 3, 17, 40]) {
@@ -40,7 +46,15 @@ for (const path of b.cpuInfo().supported) {
     const id = Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
     check(`${path} matmul identity ${n}`, Array.from(await b.matmul(a, id, n)), Array.from(a));
   }
-  const mb = await b.mandelbrot({ width: 32, height: 24, maxIterations: 200, xMin: -2, xMax: 1, yMin: -1.5, yMax: 1.5 });
+  const mb = await b.mandelbrot({
+    width: 32,
+    height: 24,
+    maxIterations: 200,
+    xMin: -2,
+    xMax: 1,
+    yMin: -1.5,
+    yMax: 1.5,
+  });
   check(`${path} mandelbrot size`, mb.length, 32 * 24);
   check(`${path} mandelbrot centre inside`, mb[12 * 32 + 21], 200);
 }
@@ -65,8 +79,22 @@ async function cancelAndPanic() {
   const handle = new b.CancelHandle();
   const running = b.spin(2 ** 40, handle);
   setTimeout(() => handle.cancel(), 20);
-  check('cancelled spin', await running.then(() => 'resolved', (e) => e.code), 'Cancelled');
-  check('panic', await b.__panicForTest('memcheck', new b.CancelHandle()).then(() => 'resolved', () => 'rejected'), 'rejected');
+  check(
+    'cancelled spin',
+    await running.then(
+      () => 'resolved',
+      (e) => e.code,
+    ),
+    'Cancelled',
+  );
+  check(
+    'panic',
+    await b.__panicForTest('memcheck', new b.CancelHandle()).then(
+      () => 'resolved',
+      () => 'rejected',
+    ),
+    'rejected',
+  );
 }
 await cancelAndPanic();
 const gone = new Uint8Array(16);

@@ -14,7 +14,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist-packages');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const target = 'linux-x64-gnu';
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const run = (cmd, args, cwd = root) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`npm run package builds ${target} only; this is ${process.platform}-${process.arch}`);

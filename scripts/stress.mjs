@@ -68,9 +68,13 @@ const HANG = Symbol('hang');
 function guard(promise) {
   let timer;
   const hang = new Promise((resolve) => (timer = setTimeout(() => resolve(HANG), HANG_SECONDS * 1000)));
-  return Promise.race([promise.then((value) => ({ value }), (error) => ({ error })), hang]).finally(() =>
-    clearTimeout(timer),
-  );
+  return Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error) => ({ error }),
+    ),
+    hang,
+  ]).finally(() => clearTimeout(timer));
 }
 
 function isCoded(error) {
@@ -93,14 +97,21 @@ async function attempt(label, make) {
     return { hung: true };
   }
   if ('error' in outcome && !isCoded(outcome.error)) {
-    record('uncoded', `${label}: ${outcome.error?.name}: ${String(outcome.error?.message ?? outcome.error).slice(0, 160)}`);
+    record(
+      'uncoded',
+      `${label}: ${outcome.error?.name}: ${String(outcome.error?.message ?? outcome.error).slice(0, 160)}`,
+    );
   }
   return outcome;
 }
 
 function checkEqual(label, got, expected) {
-  const same = JSON.stringify(Array.from(got?.length !== undefined && typeof got !== 'string' ? got : [got]), replacer) ===
-    JSON.stringify(Array.from(expected?.length !== undefined && typeof expected !== 'string' ? expected : [expected]), replacer);
+  const same =
+    JSON.stringify(Array.from(got?.length !== undefined && typeof got !== 'string' ? got : [got]), replacer) ===
+    JSON.stringify(
+      Array.from(expected?.length !== undefined && typeof expected !== 'string' ? expected : [expected]),
+      replacer,
+    );
   if (!same) record('wrong', `${label}: got ${String(got).slice(0, 80)} expected ${String(expected).slice(0, 80)}`);
 }
 function replacer(_key, value) {
@@ -151,8 +162,19 @@ const hostile = fc.oneof(
     new Proxy(new Float64Array(4), {}),
     // The caller's own code throwing (a trap, a toString): its error may pass through as it is,
     // so it carries a code of its own here.
-    new Proxy({}, { get() { throw Object.assign(new Error('trap'), { code: 'USER_TRAP' }); } }),
-    { toString() { throw Object.assign(new Error('no'), { code: 'USER_TO_STRING' }); } },
+    new Proxy(
+      {},
+      {
+        get() {
+          throw Object.assign(new Error('trap'), { code: 'USER_TRAP' });
+        },
+      },
+    ),
+    {
+      toString() {
+        throw Object.assign(new Error('no'), { code: 'USER_TO_STRING' });
+      },
+    },
     [],
     () => {},
   ),
@@ -173,7 +195,6 @@ function shrunk(kind) {
 }
 
 async function fuzzKernels() {
-  const ka = (fc) => fc;
   const small = fc.integer({ min: 0, max: 200_000 });
   // Valid inputs: both backends and the reference agree.
   await fc.assert(
@@ -246,22 +267,30 @@ async function fuzzKernels() {
     ['ela options', (x, o) => kernels.ela(new Uint8Array([0xff, 0xd8, 0xff]), x, o)],
   ];
   await fc.assert(
-    fc.asyncProperty(hostile, fc.constantFrom(...kernelCalls), fc.oneof(fc.constant(undefined), hostile), async (x, [name, call], opts) => {
-      // Keep the work bounded: a huge valid number would just be a long, correct computation.
-      if (typeof x === 'number' && x > 1e7) return;
-      const outcomes = [];
-      for (const be of BACKENDS) {
-        const options = opts !== null && typeof opts === 'object' && !Array.isArray(opts) ? { ...opts, backend: be } : { backend: be };
-        if (typeof options.signal !== 'undefined') delete options.signal;
-        if (typeof options.onProgress !== 'undefined') delete options.onProgress;
-        outcomes.push(await attempt(`${name}(${safeString(x)}) ${be}`, () => call(x, options)));
-      }
-      const [nat, js] = outcomes;
-      const kind = (o) => ('error' in o ? `${o.error?.name} ${o.error?.code}` : 'value');
-      if (!nat.hung && !js.hung && kind(nat) !== kind(js)) {
-        record('wrong', `${name}(${safeString(x)}): native ${kind(nat)} vs js ${kind(js)}`);
-      }
-    }),
+    fc.asyncProperty(
+      hostile,
+      fc.constantFrom(...kernelCalls),
+      fc.oneof(fc.constant(undefined), hostile),
+      async (x, [name, call], opts) => {
+        // Keep the work bounded: a huge valid number would just be a long, correct computation.
+        if (typeof x === 'number' && x > 1e7) return;
+        const outcomes = [];
+        for (const be of BACKENDS) {
+          const options =
+            opts !== null && typeof opts === 'object' && !Array.isArray(opts)
+              ? { ...opts, backend: be }
+              : { backend: be };
+          if (typeof options.signal !== 'undefined') delete options.signal;
+          if (typeof options.onProgress !== 'undefined') delete options.onProgress;
+          outcomes.push(await attempt(`${name}(${safeString(x)}) ${be}`, () => call(x, options)));
+        }
+        const [nat, js] = outcomes;
+        const kind = (o) => ('error' in o ? `${o.error?.name} ${o.error?.code}` : 'value');
+        if (!nat.hung && !js.hung && kind(nat) !== kind(js)) {
+          record('wrong', `${name}(${safeString(x)}): native ${kind(nat)} vs js ${kind(js)}`);
+        }
+      },
+    ),
     { numRuns: S.fuzzRuns * 2, seed },
   );
   for (const kind of ['f64', 'u8']) {
@@ -311,16 +340,22 @@ async function fuzzConstructors() {
     ['Lock.acquire', (x, y) => new Lock().acquire(x, y)],
     ['Semaphore.release', (x) => new Semaphore(1).release(x)],
     // null/undefined wait forever, as Python's; only bounded waits here.
-    ['Event.wait', (x) => new Event().wait(typeof x === 'number' ? Math.min(Math.abs(x), 0.01) : x ?? 0)],
-    ['Queue.put', (x, y) => {
-      const q = new Queue(4);
-      return q.put(x, false, typeof y === 'number' ? 0.001 : y);
-    }],
-    ['Value.set', (x) => {
-      const v = new Value('d', 0);
-      v.value = x;
-      return v.value;
-    }],
+    ['Event.wait', (x) => new Event().wait(typeof x === 'number' ? Math.min(Math.abs(x), 0.01) : (x ?? 0))],
+    [
+      'Queue.put',
+      (x, y) => {
+        const q = new Queue(4);
+        return q.put(x, false, typeof y === 'number' ? 0.001 : y);
+      },
+    ],
+    [
+      'Value.set',
+      (x) => {
+        const v = new Value('d', 0);
+        v.value = x;
+        return v.value;
+      },
+    ],
   ];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...ctors), hostile, hostile, async ([name, make], x, y) => {
@@ -374,10 +409,15 @@ const workerFixture = new URL('../__test__/fixtures/worker-kernel.mjs', import.m
 async function teardownRound(round) {
   // Worker threads with spindle loaded, terminated mid-kernel.
   const workers = Array.from({ length: 3 }, () => new Worker(workerFixture, { workerData: { mode: 'hang' } }));
-  await Promise.all(workers.map((w) => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  })));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+    ),
+  );
   await Promise.all(workers.map((w) => w.terminate()));
   counts.operations += workers.length;
 
@@ -398,7 +438,10 @@ async function teardownRound(round) {
   counts.operations++;
   if (child.error?.code === 'ETIMEDOUT') record('hangs', 'child exiting mid-flight');
   else if (child.signal !== null || child.status !== round % 3) {
-    record('crashes', `child exiting mid-flight: status ${child.status} signal ${child.signal} ${child.stderr.slice(0, 200)}`);
+    record(
+      'crashes',
+      `child exiting mid-flight: status ${child.status} signal ${child.signal} ${child.stderr.slice(0, 200)}`,
+    );
   }
 
   // shutdown() and resizes under load: every call settles with its answer or CancelledError.
@@ -408,7 +451,8 @@ async function teardownRound(round) {
         counts.operations++;
         if (r === HANG) return record('hangs', `countPrimes during teardown ${be}`);
         if ('error' in r) {
-          if (r.error?.code !== 'ERR_SPINDLE_CANCELLED') record('wrong', `teardown ${be}: ${r.error?.code} ${r.error?.message}`);
+          if (r.error?.code !== 'ERR_SPINDLE_CANCELLED')
+            record('wrong', `teardown ${be}: ${r.error?.code} ${r.error?.message}`);
         } else if (r.value !== primesBelow(50_000 + i)) record('wrong', `teardown countPrimes ${be} = ${r.value}`);
       }),
     );
@@ -420,7 +464,8 @@ async function teardownRound(round) {
   }
   configure({ threads: CORES });
   // And the process still computes after all that.
-  for (const be of BACKENDS) checkEqual(`after teardown ${be}`, await kernels.countPrimes(100_000, { backend: be }), 9592);
+  for (const be of BACKENDS)
+    checkEqual(`after teardown ${be}`, await kernels.countPrimes(100_000, { backend: be }), 9592);
 }
 
 // ---------------------------------------------------------------- 4. soak
@@ -430,7 +475,8 @@ function memory() {
 }
 async function soak() {
   const ops = [
-    async (be) => checkEqual('soak sha256', await kernels.sha256(new Uint8Array(100_000).fill(7), { backend: be }), SOAK_HASH),
+    async (be) =>
+      checkEqual('soak sha256', await kernels.sha256(new Uint8Array(100_000).fill(7), { backend: be }), SOAK_HASH),
     async (be) => checkEqual('soak countPrimes', await kernels.countPrimes(100_000, { backend: be }), 9592),
     async (be) => {
       const data = Float64Array.from({ length: 20_000 }, (_, i) => Math.sin(i));
@@ -479,7 +525,10 @@ async function soak() {
   await new Promise((resolve) => setTimeout(resolve, 100));
   const end = memory();
   warm ??= samples[0];
-  const peak = samples.reduce((p, s) => ({ rss: Math.max(p.rss, s.rss), external: Math.max(p.external, s.external) }), end);
+  const peak = samples.reduce(
+    (p, s) => ({ rss: Math.max(p.rss, s.rss), external: Math.max(p.external, s.external) }),
+    end,
+  );
   return { warm, end, peak };
 }
 const SOAK_HASH = createHash('sha256').update(new Uint8Array(100_000).fill(7)).digest('hex');
@@ -507,7 +556,10 @@ lap(`fuzz constructors and functions (${counts.operations - beforeCtors} operati
 t = performance.now();
 const stormFailures = {};
 for (const be of BACKENDS) stormFailures[be] = await abortStorm(be);
-lap(`abort storms (${S.stormCalls} aborted + ${S.stormCalls} unaborted calls per backend; unaborted failures: native ${stormFailures.native}, js ${stormFailures.js})`, t);
+lap(
+  `abort storms (${S.stormCalls} aborted + ${S.stormCalls} unaborted calls per backend; unaborted failures: native ${stormFailures.native}, js ${stormFailures.js})`,
+  t,
+);
 t = performance.now();
 for (let round = 0; round < S.teardownRounds; round++) await teardownRound(round);
 lap(`teardown (${S.teardownRounds} rounds)`, t);

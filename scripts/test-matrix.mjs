@@ -45,7 +45,8 @@ const pkg = `node-${pkgPlatform}-${process.arch}`;
 function install() {
   mkdirSync(cache, { recursive: true });
   const manifest = join(cache, 'package.json');
-  if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'spindle-node-matrix', private: true }, null, 2));
+  if (!existsSync(manifest))
+    writeFileSync(manifest, JSON.stringify({ name: 'spindle-node-matrix', private: true }, null, 2));
   const bin = (v) => join(cache, 'node_modules', `node${v}`, 'bin');
   const installed = (v) => {
     try {
@@ -58,10 +59,14 @@ function install() {
   const missing = versions.filter((v) => !installed(v));
   if (missing.length) {
     console.log(`# installing ${missing.map((v) => `node${v}@npm:${pkg}@${v}`).join(' ')} into ${cache}`);
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...missing.map((v) => `node${v}@npm:${pkg}@${v}`)], {
-      cwd: cache,
-      stdio: 'inherit',
-    });
+    const r = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...missing.map((v) => `node${v}@npm:${pkg}@${v}`)],
+      {
+        cwd: cache,
+        stdio: 'inherit',
+      },
+    );
     if (r.status !== 0) throw new Error(`npm install of the Node binaries failed (${r.status ?? r.signal})`);
   }
   return new Map(versions.map((v) => [v, bin(v)]));
@@ -92,13 +97,26 @@ function step(label, cmd, args, env) {
       const ok = code === 0;
       if (!ok && failed === 0) failed = 1;
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      console.log(`# ${label}: ${passed} passed, ${failed} failed, ${ok ? 'exit 0' : `exit ${code ?? signal}`}, ${seconds} s`);
+      console.log(
+        `# ${label}: ${passed} passed, ${failed} failed, ${ok ? 'exit 0' : `exit ${code ?? signal}`}, ${seconds} s`,
+      );
       resolve({ label, passed, failed, seconds });
     });
   });
 }
 
 const wallStart = Date.now();
+// The specs test dist/ and the addon as built now, and one spec needs the addon's test build.
+for (const [label, cmd, args] of [
+  ['build', 'npm', ['run', 'build']],
+  ['build the test addon', 'node', ['scripts/build-test-binding.mjs']],
+]) {
+  if (spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status !== 0) {
+    console.log(`# test:matrix: ${label} failed`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 const bins = install();
 const results = [];
 let packed = false;
@@ -118,10 +136,20 @@ for (const v of versions) {
   else delete env.NODE_COMPILE_CACHE;
   results.push(await step(`node ${actual}: ava (default backend)`, node, [ava, '--tap', ...avaArgs], env));
   if (jsOn(v)) {
-    results.push(await step(`node ${actual}: ava (SPINDLE_BACKEND=js)`, node, [ava, '--tap', ...avaArgs], { ...env, SPINDLE_BACKEND: 'js' }));
+    results.push(
+      await step(`node ${actual}: ava (SPINDLE_BACKEND=js)`, node, [ava, '--tap', ...avaArgs], {
+        ...env,
+        SPINDLE_BACKEND: 'js',
+      }),
+    );
   }
   const pkgEnv = packed ? { ...env, SPINDLE_PACKAGE_PACKED: '1' } : env;
-  const pkgResult = await step(`node ${actual}: npm run test:package`, node, [join(root, 'scripts', 'test-package.mjs')], pkgEnv);
+  const pkgResult = await step(
+    `node ${actual}: npm run test:package`,
+    node,
+    [join(root, 'scripts', 'test-package.mjs')],
+    pkgEnv,
+  );
   results.push(pkgResult);
   // A later version reuses the tarballs once a run has packed them (a packing failure repacks).
   packed ||= existsSync(join(root, 'dist-packages'));

@@ -22,15 +22,24 @@ const platform = join(root, 'dist-packages', `spindle-linux-x64-gnu-${version}.t
 /** PATH without any directory that holds cargo or rustc: the user has no Rust. */
 const pathWithoutRust = (process.env.PATH ?? '')
   .split(delimiter)
-  .filter((dir) => !['cargo', 'rustc'].some((tool) => {
-    try {
-      return statSync(join(dir, tool)).isFile();
-    } catch {
-      return false;
-    }
-  }))
+  .filter(
+    (dir) =>
+      !['cargo', 'rustc'].some((tool) => {
+        try {
+          return statSync(join(dir, tool)).isFile();
+        } catch {
+          return false;
+        }
+      }),
+  )
   .join(delimiter);
-const env = { ...process.env, PATH: pathWithoutRust, SPINDLE_BACKEND: '', SPINDLE_THREADS: '', SPINDLE_PACKAGE_PACKED: '' };
+const env = {
+  ...process.env,
+  PATH: pathWithoutRust,
+  SPINDLE_BACKEND: '',
+  SPINDLE_THREADS: '',
+  SPINDLE_PACKAGE_PACKED: '',
+};
 
 let passed = 0;
 let failed = 0;
@@ -47,7 +56,10 @@ function check(name, fn) {
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 function project(...tarballs) {
   const dir = mkdtempSync(join(tmpdir(), 'spindle-consumer-'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+  );
   const omit = tarballs.length === 1 ? ['--omit=optional'] : [];
   sh('npm', ['install', '--no-audit', '--no-fund', ...omit, ...tarballs], dir);
   return dir;
@@ -55,7 +67,8 @@ function project(...tarballs) {
 
 // test:matrix packs once and sets SPINDLE_PACKAGE_PACKED=1 for the other Node versions: the
 // tarballs do not depend on the Node that packs them, only the checks below do.
-if (process.env.SPINDLE_PACKAGE_PACKED !== '1') execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
+if (process.env.SPINDLE_PACKAGE_PACKED !== '1')
+  execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
 console.log(`# package checks on Node ${process.version}`);
 
 check('the main tarball holds only what users need', () => {
@@ -138,13 +151,35 @@ check('main tarball alone: everything works on the js backend and reason names t
 });
 
 check('a consumer using the whole public API type-checks against the installed .d.ts (strict)', () => {
-  writeFileSync(join(native, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'], skipLibCheck: false },
-    files: ['consumer.ts'],
-  }));
+  writeFileSync(
+    join(native, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        lib: ['ES2023', 'ESNext.Disposable'],
+        types: ['node'],
+        skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    }),
+  );
   writeFileSync(join(native, 'consumer.ts'), readFileSync(join(root, 'scripts', 'consumer.ts'), 'utf8'));
   // The consumer needs @types/node (Node's globals) and TypeScript: ours, from the checkout.
-  sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--typeRoots', join(root, 'node_modules', '@types')], native);
+  sh(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.json',
+      '--typeRoots',
+      join(root, 'node_modules', '@types'),
+    ],
+    native,
+  );
 });
 
 console.log(`package checks: ${passed} of ${passed + failed} passed`);

@@ -3,32 +3,8 @@
  *
  * @packageDocumentation
  */
-export { kernels } from './kernels.js';
-export type {
-  ElaOptions,
-  ElaResult,
-  KernelFunctionName,
-  KernelOptions,
-  MandelbrotOptions,
-  MatmulOptions,
-  MatmulPrecision,
-} from './kernels.js';
-export { backend, configure, shutdown } from './backend/select.js';
-export { Thread, currentThread } from './thread.js';
-export type { ExceptHookArgs, ThreadOptions } from './thread.js';
-export { Timer } from './timer.js';
-export { Event } from './event.js';
-export { Scheduler } from './scheduler.js';
-export type { Repetition, SchedEvent } from './scheduler.js';
-export type { TargetFunction } from './targets.js';
-export { isMainProcess } from './main-process.js';
-export { Process } from './process.js';
-export type { ProcessOptions } from './process.js';
-export { Pool, ThreadPool } from './pool/pool.js';
-export type { PoolOptions } from './pool/pool.js';
-export { AsyncResult } from './pool/async-result.js';
-export type { BackendInfo, BackendMode, ConfigureOptions } from './backend/select.js';
-export type { BackendName } from './backend/types.js';
+
+export type { SpindleErrorCode } from './core/errors.js';
 export {
   AbortError,
   BrokenBarrierError,
@@ -37,15 +13,40 @@ export {
   SpindleError,
   TimeoutError,
   ValueError,
-} from './errors.js';
-export type { SpindleErrorCode } from './errors.js';
-export { Lock } from './sync/lock.js';
-export { RLock } from './sync/rlock.js';
-export { BoundedSemaphore, Semaphore } from './sync/semaphore.js';
+} from './core/errors.js';
+export type { BackendInfo, BackendMode, ConfigureOptions } from './kernels/backend/select.js';
+export { backend, configure, shutdown } from './kernels/backend/select.js';
+export type { BackendName } from './kernels/backend/types.js';
+export type {
+  ElaOptions,
+  ElaResult,
+  KernelFunctionName,
+  KernelOptions,
+  MandelbrotOptions,
+  MatmulOptions,
+  MatmulPrecision,
+} from './kernels/kernels.js';
+export { kernels } from './kernels/kernels.js';
+export { isMainProcess } from './multiprocessing/main-process.js';
+export { AsyncResult } from './multiprocessing/pool/async-result.js';
+export type { PoolOptions } from './multiprocessing/pool/pool.js';
+export { Pool, ThreadPool } from './multiprocessing/pool/pool.js';
+export type { ProcessOptions } from './multiprocessing/process.js';
+export { Process } from './multiprocessing/process.js';
 export { Barrier } from './sync/barrier.js';
 export { Condition } from './sync/condition.js';
-export { Value } from './sync/value.js';
+export { Event } from './sync/event.js';
+export { Lock } from './sync/lock.js';
+export { QueueEmpty, QueueFull } from './sync/queue/errors.js';
+export type { QueueOptions } from './sync/queue/queue.js';
+export { Queue } from './sync/queue/queue.js';
+export { RLock } from './sync/rlock.js';
+export { BoundedSemaphore, Semaphore } from './sync/semaphore.js';
 export type { ValueOptions, ValueTypecode } from './sync/value.js';
-export { Queue } from './sync/queue.js';
-export type { QueueOptions } from './sync/queue.js';
-export { QueueEmpty, QueueFull } from './sync/queue-errors.js';
+export { Value } from './sync/value.js';
+export type { Repetition, SchedEvent } from './threading/scheduler.js';
+export { Scheduler } from './threading/scheduler.js';
+export type { TargetFunction } from './threading/targets.js';
+export type { ExceptHookArgs, ThreadOptions } from './threading/thread.js';
+export { currentThread, Thread } from './threading/thread.js';
+export { Timer } from './threading/timer.js';

@@ -5,6 +5,10 @@
  * `stripInternal` would drop the export it documents from the declarations the tests
  * type-check against.)
  */
-export { decode, encode } from './shared/codec.js';
-export { attachChild, attachParent } from './shared/process-link.js';
-export { panicForTest } from './backend/native.js';
+// The shared types register their revivers with the codec when they load.
+import './sync/index.js';
+
+export { panicForTest } from './kernels/backend/native.js';
+export { loadNative } from './kernels/backend/native-binding.js';
+export { attachChild, attachParent } from './sync/queue/process-link.js';
+export { decode, encode } from './wire/codec.js';

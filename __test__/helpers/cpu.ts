@@ -9,7 +9,12 @@ function linuxFlags(): Set<string> {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     const line = info.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
-    return new Set(line.replace(/^[^:]*:/, '').trim().split(/\s+/));
+    return new Set(
+      line
+        .replace(/^[^:]*:/, '')
+        .trim()
+        .split(/\s+/),
+    );
   } catch {
     return new Set();
   }

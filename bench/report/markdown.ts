@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speedup } from '../targets.js';
-import { MODES, type KernelResult, type Results } from '../types.js';
+import { type KernelResult, MODES, type Results } from '../types.js';
 import { kernelCell, mb, ms, num, ratio, us } from './format.js';
 import { machineLine } from './machine-line.js';
 
@@ -40,7 +40,13 @@ export function dispatchTable(r: Results): string {
   const n1000 = get('native', 1000);
   const pools = [...new Set(r.dispatch.map((d) => d.pool))];
   return table(
-    ['pool (2 threads)', 'µs/task, 1 in flight', 'µs/task, 1000 in flight', "native's speed-up over it, 1 in flight", '… 1000 in flight'],
+    [
+      'pool (2 threads)',
+      'µs/task, 1 in flight',
+      'µs/task, 1000 in flight',
+      "native's speed-up over it, 1 in flight",
+      '… 1000 in flight',
+    ],
     pools.map((pool) => {
       const one = get(pool, 1);
       const thousand = get(pool, 1000);
@@ -60,11 +66,11 @@ export function coldTable(r: Results): string {
   return table(
     ['from → to (fresh `node` process)', 'ms (median)'],
     [
-      ['`import(\'spindle\')` → first native result (`kernels.spin(1)`)', ms(c.native)],
+      ["`import('spindle')` → first native result (`kernels.spin(1)`)", ms(c.native)],
       ['↳ of which the import', ms(c.nativeImport)],
       ['↳ of which the first call (binding load, pool start)', ms(c.nativeFirstCall)],
       ['`new Tinypool()` → first result of an empty task', ms(c.tinypool)],
-      ['`import(\'spindle\')` → first result on the js backend (Tinypool)', ms(c.spindleJs)],
+      ["`import('spindle')` → first result on the js backend (Tinypool)", ms(c.spindleJs)],
       ['spindle `Process` (function target): `start()` → `join()` resolved', ms(c.process)],
       ['plain `child_process.fork` of an empty script → its first message', ms(c.forkMessage)],
       ['plain `child_process.fork` of an empty script → its exit', ms(c.forkExit)],
@@ -75,14 +81,20 @@ export function coldTable(r: Results): string {
 function eventLoopTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [kernelCell(k), ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`)]),
+    r.kernels.map((k) => [
+      kernelCell(k),
+      ...MODES.map((m) => `${ms(k.modes[m].eventLoopP99Ms)} (max ${ms(k.modes[m].eventLoopMaxMs)})`),
+    ]),
   );
 }
 
 function memoryTable(r: Results): string {
   return table(
     ['kernel', ...MODES],
-    r.kernels.map((k) => [kernelCell(k), ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`)]),
+    r.kernels.map((k) => [
+      kernelCell(k),
+      ...MODES.map((m) => `${mb(k.modes[m].rssMb)} (+${mb(k.modes[m].rssGrowthMb)})`),
+    ]),
   );
 }
 
@@ -93,7 +105,12 @@ export function targetsTable(r: Results): string {
       const unit = t.unit === '×' ? '×' : ` ${t.unit}`;
       const fmt = (v: number): string =>
         t.unit === '×' ? ratio(v) : `${t.unit === 'µs' ? us(v) : t.unit === 'ms' ? ms(v) : num(v)}${unit}`;
-      return [t.what, `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.goal)}`, fmt(t.measured), t.met ? 'met' : `**missed** (${t.miss ?? ''})`];
+      return [
+        t.what,
+        `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.goal)}`,
+        fmt(t.measured),
+        t.met ? 'met' : `**missed** (${t.miss ?? ''})`,
+      ];
     }),
     ['---', '---:', '---:', '---'],
   );

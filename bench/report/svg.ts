@@ -25,11 +25,14 @@ const GAP = 3;
 const GROUP_GAP = 16;
 
 export function renderSvg(r: Results): string {
-  const values = r.kernels.flatMap((k) => SERIES.map((s) => speedup(k, s.mode, 'js-main'))).filter((v) => v > 0 && Number.isFinite(v));
+  const values = r.kernels
+    .flatMap((k) => SERIES.map((s) => speedup(k, s.mode, 'js-main')))
+    .filter((v) => v > 0 && Number.isFinite(v));
   const lo = 2 ** Math.floor(Math.log2(Math.min(0.5, ...values)));
   const hi = 2 ** Math.ceil(Math.log2(Math.max(2, ...values)));
   const plotWidth = WIDTH - LEFT - RIGHT;
-  const x = (v: number): number => LEFT + ((Math.log2(v) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * plotWidth;
+  const x = (v: number): number =>
+    LEFT + ((Math.log2(v) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * plotWidth;
   const groupHeight = SERIES.length * (BAR + GAP) - GAP;
   const plotHeight = r.kernels.length * (groupHeight + GROUP_GAP) - GROUP_GAP;
   const height = TOP + plotHeight + 44 + Math.ceil(SERIES.length / 2) * 18;
@@ -42,8 +45,18 @@ export function renderSvg(r: Results): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
   );
-  text(LEFT, 24, `spindle: speed-up over the TypeScript twin on the main thread (js-main = 1×)`, 'font-size="15" font-weight="600"');
-  text(LEFT, 42, `Batch of 2 independent calls, median of ${r.settings.reps} interleaved rounds; log scale.${r.settings.quick ? ' QUICK RUN: not meaningful.' : ''}`, 'fill="#555"');
+  text(
+    LEFT,
+    24,
+    `spindle: speed-up over the TypeScript twin on the main thread (js-main = 1×)`,
+    'font-size="15" font-weight="600"',
+  );
+  text(
+    LEFT,
+    42,
+    `Batch of 2 independent calls, median of ${r.settings.reps} interleaved rounds; log scale.${r.settings.quick ? ' QUICK RUN: not meaningful.' : ''}`,
+    'fill="#555"',
+  );
   text(LEFT, 58, shortMachineLine(r), 'fill="#777" font-size="10"');
 
   // Grid: powers of two.
@@ -53,12 +66,22 @@ export function renderSvg(r: Results): string {
     out.push(
       `<line x1="${gx.toFixed(1)}" y1="${TOP - 6}" x2="${gx.toFixed(1)}" y2="${TOP + plotHeight + 4}" stroke="${strong ? '#333' : '#ddd'}" stroke-width="${strong ? 1.5 : 1}"/>`,
     );
-    text(gx, TOP - 10, v >= 1 ? `${v}×` : `${v}×`, `text-anchor="middle" fill="${strong ? '#333' : '#888'}" font-size="10"`);
+    text(
+      gx,
+      TOP - 10,
+      v >= 1 ? `${v}×` : `${v}×`,
+      `text-anchor="middle" fill="${strong ? '#333' : '#888'}" font-size="10"`,
+    );
   }
 
   r.kernels.forEach((k, i) => {
     const gy = TOP + i * (groupHeight + GROUP_GAP);
-    text(LEFT - 10, gy + groupHeight / 2 + 4, kernelLabel(k), `text-anchor="end" font-weight="600"${k.checksumsMatch ? '' : ' fill="#c00"'}`);
+    text(
+      LEFT - 10,
+      gy + groupHeight / 2 + 4,
+      kernelLabel(k),
+      `text-anchor="end" font-weight="600"${k.checksumsMatch ? '' : ' fill="#c00"'}`,
+    );
     SERIES.forEach((s, j) => {
       const v = speedup(k, s.mode, 'js-main');
       const y = gy + j * (BAR + GAP);
@@ -67,7 +90,9 @@ export function renderSvg(r: Results): string {
       const x1 = x(v);
       const left = Math.min(x0, x1);
       const w = Math.max(1, Math.abs(x1 - x0));
-      out.push(`<rect x="${left.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${s.colour}"><title>${xml(`${kernelLabel(k)}, ${s.mode}: ${ratio(v)} (${k.modes[s.mode].medianMs} ms vs js-main ${k.modes['js-main'].medianMs} ms)`)}</title></rect>`);
+      out.push(
+        `<rect x="${left.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${s.colour}"><title>${xml(`${kernelLabel(k)}, ${s.mode}: ${ratio(v)} (${k.modes[s.mode].medianMs} ms vs js-main ${k.modes['js-main'].medianMs} ms)`)}</title></rect>`,
+      );
       const labelX = v >= 1 ? x1 + 4 : x0 + 4;
       text(labelX, y + BAR - 3, ratio(v), 'fill="#333" font-size="10"');
     });

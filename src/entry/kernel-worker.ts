@@ -5,17 +5,12 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
-import type { KernelArgs, KernelName } from '../kernel-args.js';
-import { type Progress, noProgress, twins } from '../twins/index.js';
-
-/** What the js backend posts for one kernel call. */
-export interface KernelTask<K extends KernelName = KernelName> {
-  kernel: K;
-  /** Normalised arguments; typed arrays are views of shared memory (the caller's, or a copy made at the call), read only. */
-  args: KernelArgs[K];
-  /** Where progress fractions go, when the caller listens; closed when the task ends. */
-  progress: MessagePort | undefined;
-}
+import { isSpindleErrorCode } from '../core/errors.js';
+import type { KernelDescriptor } from '../kernels/descriptor.js';
+import { descriptor, type KernelName } from '../kernels/registry.js';
+import * as twins from '../kernels/twins/index.js';
+import { noProgress, type Progress } from '../kernels/twins/progress.js';
+import { KERNEL_FAILURE, type KernelFailure, type KernelTask } from '../wire/messages.js';
 
 /** The least time between two progress messages. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -35,15 +30,23 @@ function throttled(port: MessagePort): Progress {
 }
 
 /**
- * Runs `task.kernel`'s twin. A typed-array result goes back transferred, not copied. Throws
- * only on a bug (the arguments were validated on the main thread).
+ * Runs `task.kernel`'s twin. A typed-array
+ * result goes back transferred, not copied. A failure with one of spindle's codes (a twin's
+ * verdict on its input, e.g. not a JPEG) comes back as a {@link KernelFailure}; anything else
+ * thrown is a bug (the arguments were validated on the main thread).
  */
-export function runTwin(task: KernelTask): unknown {
+export function runTwin(task: KernelTask<KernelName>): unknown {
   const { kernel, args, progress: port } = task;
   try {
-    const twin = twins[kernel] as (args: KernelArgs[KernelName], progress: Progress) => unknown;
-    const result = twin(args, port ? throttled(port) : noProgress);
+    const { twin } = descriptor(kernel) as unknown as KernelDescriptor;
+    const result = twin(twins, args, port ? throttled(port) : noProgress);
     return ArrayBuffer.isView(result) ? Tinypool.move(result) : result;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof Error && isSpindleErrorCode(code)) {
+      return { [KERNEL_FAILURE]: { code, message: error.message } } satisfies KernelFailure;
+    }
+    throw error;
   } finally {
     port?.close();
   }

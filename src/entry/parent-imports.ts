@@ -6,12 +6,13 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { importPreloads } from '../exec-argv.js';
+import { importPreloads } from '../core/exec-argv.js';
 
 /** Resolves a preload the way Node does for `--import`: URLs as they are, paths and packages from cwd. */
 function resolvePreload(spec: string): string {
   if (/^(file|data|node):/.test(spec)) return spec;
-  if (spec.startsWith('.') || isAbsolute(spec)) return pathToFileURL(isAbsolute(spec) ? spec : join(process.cwd(), spec)).href;
+  if (spec.startsWith('.') || isAbsolute(spec))
+    return pathToFileURL(isAbsolute(spec) ? spec : join(process.cwd(), spec)).href;
   return pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(spec)).href;
 }
 

@@ -4,65 +4,28 @@
  * named like the target for every item of a chunk, in order, and reports the results — or the
  * first error with its position, so ordered iteration can yield what came before it.
  */
+// Every shared type registers its reviver before the codec decodes arguments, also when the
+// target's module never imports spindle itself.
+import '../sync/index.js';
 import { isMainThread } from 'node:worker_threads';
-import { markSpindleWorker } from '../main-process.js';
-import { decode, encode } from '../shared/codec.js';
+import { markSpindleWorker } from '../multiprocessing/main-process.js';
+import { decode, encode } from '../wire/codec.js';
+import type { ChunkResult, ChunkTask } from '../wire/messages.js';
+import { loadExport } from './load-export.js';
 
 markSpindleWorker();
 // Child processes run their preloads themselves; worker threads (ThreadPool) do not.
 const preloaded = isMainThread ? Promise.resolve() : import('./parent-imports.js').then((m) => m.runParentImports());
 
-/** One chunk of a pool call. */
-export interface ChunkTask {
-  module: string;
-  name: string;
-  /** Items (`star`: argument lists) to call the function with, as encoded by the codec. */
-  items: unknown;
-  star: boolean;
-  /** Trailing keyword object, for `apply`. */
-  kwargs?: Record<string, unknown> | undefined;
-}
-
-/** What a chunk produced. */
-export interface ChunkResult {
-  results: unknown;
-  /** The first failure: the items before `index` succeeded; `code`: the error's own code. */
-  failure?: { index: number; error: unknown; code?: string | undefined };
-}
-
-const resolved = new Map<string, (...args: unknown[]) => unknown>();
-
-async function lookup(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
-  const key = `${module}#${name}`;
-  const cached = resolved.get(key);
-  if (cached) return cached;
-  await preloaded;
-  let imported: Record<string, unknown>;
-  try {
-    imported = (await import(module)) as Record<string, unknown>;
-  } catch (error) {
-    // Missing, or threw while loading: coded, whatever the module threw.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw Object.assign(new Error(`the module of pool target ${name} could not be imported (${module}): ${reason}`, { cause: error }), {
-      code: 'ERR_SPINDLE_TARGET_IMPORT',
-    });
-  }
-  const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
-  if (typeof fn !== 'function') {
-    throw Object.assign(new TypeError(`${name} is not exported from ${module}: a pool target must be exported under its own name`), {
-      code: 'ERR_SPINDLE_TARGET_NOT_EXPORTED',
-    });
-  }
-  resolved.set(key, fn as (...args: unknown[]) => unknown);
-  return fn as (...args: unknown[]) => unknown;
-}
+const ROLE = { role: 'pool target', rule: 'a pool target must be exported under its own name' };
 
 /** Tinypool's handler: one chunk. */
 export async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   const results: unknown[] = [];
   let index = 0;
   try {
-    const fn = await lookup(task.module, task.name);
+    await preloaded;
+    const fn = await loadExport(task.module, task.name, ROLE);
     const items = decode(task.items) as unknown[];
     for (; index < items.length; index++) {
       const item = items[index];

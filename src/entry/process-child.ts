@@ -5,10 +5,17 @@
  * exits: 0 on return, N on `process.exit(N)`, 1 on an uncaught error (after printing
  * `Process NAME:` and the stack to stderr, as CPython does).
  */
-import { kernels } from '../kernels.js';
-import type { ProcessRequest } from '../process.js';
-import { decode } from '../shared/codec.js';
-import { attachParent } from '../shared/process-link.js';
+// Every shared type registers its reviver before the codec decodes arguments, also when the
+// target's module never imports spindle itself.
+import '../sync/index.js';
+import { type KernelFunctionName, kernels } from '../kernels/kernels.js';
+import type { ProcessRequest } from '../wire/messages.js';
+import { loadExport } from './load-export.js';
+
+const ROLE = { role: 'Process target', rule: 'a Process target must be exported under its own name' };
+
+import { attachParent } from '../sync/queue/process-link.js';
+import { decode } from '../wire/codec.js';
 
 function fail(name: string, error: unknown): never {
   const trace = error instanceof Error ? (error.stack ?? String(error)) : String(error);
@@ -26,19 +33,11 @@ process.once('message', (request: ProcessRequest) => {
   // target waiting on one must keep the child alive. The child exits explicitly when done.
 
   void (async () => {
-    let fn: unknown;
-    if (request.kernel !== undefined) {
-      fn = kernels[request.kernel];
-    } else {
-      const imported = (await import(request.module)) as Record<string, unknown>;
-      fn = imported[request.function] ?? (imported.default as Record<string, unknown> | undefined)?.[request.function];
-      if (typeof fn !== 'function') {
-        throw new TypeError(
-          `${request.function} is not exported from ${request.module}: a Process target must be exported under its own name`,
-        );
-      }
-    }
-    await (fn as (...args: unknown[]) => unknown)(...(decode(request.args) as unknown[]));
+    const fn =
+      request.kernel !== undefined
+        ? (kernels[request.kernel as KernelFunctionName] as (...args: unknown[]) => unknown)
+        : await loadExport(request.module, request.function, ROLE);
+    await fn(...(decode(request.args) as unknown[]));
     process.exit(0);
   })().catch((error: unknown) => fail(request.name, error));
 });

@@ -4,11 +4,20 @@
  * target with the structured-cloned arguments, awaits it, and posts the outcome. One worker runs
  * one target at a time and is reused for the next.
  */
+// Every shared type registers its reviver before the codec decodes arguments, also when the
+// target's module never imports spindle itself.
+import '../sync/index.js';
 import { parentPort } from 'node:worker_threads';
-import { markSpindleWorker } from '../main-process.js';
+import { markSpindleWorker } from '../multiprocessing/main-process.js';
+import { decode, encode } from '../wire/codec.js';
+import type { WorkerRequest, WorkerResponse } from '../wire/messages.js';
+import { loadExport } from './load-export.js';
 import { runParentImports } from './parent-imports.js';
-import { decode, encode } from '../shared/codec.js';
-import type { WorkerRequest, WorkerResponse } from '../thread-workers.js';
+
+const ROLE = {
+  role: 'thread target',
+  rule: 'a function target with `module` must be exported under its own name',
+};
 
 markSpindleWorker();
 const preloaded = runParentImports();
@@ -21,7 +30,10 @@ function post(message: WorkerResponse): void {
       const { value, transfer } = encode(message.value);
       (port as NonNullable<typeof port>).postMessage({ ...message, value }, transfer);
     } else {
-      const code = message.error !== null && typeof message.error === 'object' ? (message.error as { code?: unknown }).code : undefined;
+      const code =
+        message.error !== null && typeof message.error === 'object'
+          ? (message.error as { code?: unknown }).code
+          : undefined;
       (port as NonNullable<typeof port>).postMessage(typeof code === 'string' ? { ...message, code } : message);
     }
   } catch (error) {
@@ -40,23 +52,8 @@ port.on('message', async (request: WorkerRequest) => {
   const { module, name, args } = request;
   try {
     await preloaded;
-    let imported: Record<string, unknown>;
-    try {
-      imported = (await import(module)) as Record<string, unknown>;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw Object.assign(new Error(`the module of thread target ${name} could not be imported (${module}): ${reason}`, { cause: error }), {
-        code: 'ERR_SPINDLE_TARGET_IMPORT',
-      });
-    }
-    const fn = imported[name] ?? (imported.default as Record<string, unknown> | undefined)?.[name];
-    if (typeof fn !== 'function') {
-      throw Object.assign(
-        new TypeError(`${name} is not exported from ${module}: a function target with \`module\` must be exported under its own name`),
-        { code: 'ERR_SPINDLE_TARGET_NOT_EXPORTED' },
-      );
-    }
-    const value: unknown = await (fn as (...a: unknown[]) => unknown)(...(decode(args) as unknown[]));
+    const fn = await loadExport(module, name, ROLE);
+    const value: unknown = await fn(...(decode(args) as unknown[]));
     post({ ok: true, value, name });
   } catch (error) {
     post({ ok: false, error, name });

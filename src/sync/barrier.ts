@@ -1,10 +1,10 @@
 /** Python's `threading.Barrier` (and `multiprocessing.Barrier`), on shared memory. */
-import { invalidArgType, outOfRange } from '../arg-errors.js';
-import { checkTimeout } from '../clock.js';
-import { BrokenBarrierError } from '../errors.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
-import { checkIntegerAtLeast, rejecting } from './args.js';
-import { deadlineIn, expired, waitWord, type Deadline } from './futex.js';
+
+import { type Deadline, deadlineIn, expired } from '../core/clock.js';
+import { BrokenBarrierError } from '../core/errors.js';
+import { checkIntegerAtLeast, checkTimeout, invalidArgType, outOfRange, rejecting } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
+import { waitWord } from './futex.js';
 
 /**
  * CPython's barrier is a small state machine under a Condition; here its state and count share
@@ -222,7 +222,12 @@ export class Barrier {
         'a function cannot travel: create it without one, and let the party whose wait() returns 0 do the work',
       );
     }
-    return { __spindleShared: 'Barrier', buffer: this.#view.buffer, parties: this.#parties, timeout: this.#timeout ?? null };
+    return {
+      __spindleShared: 'Barrier',
+      buffer: this.#view.buffer,
+      parties: this.#parties,
+      timeout: this.#timeout ?? null,
+    };
   }
 }
 

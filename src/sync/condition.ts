@@ -1,10 +1,10 @@
 /** Python's `threading.Condition` (and `multiprocessing.Condition`), on shared memory. */
-import { invalidArgType } from '../arg-errors.js';
-import { checkTimeout } from '../clock.js';
-import { RuntimeError } from '../errors.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
-import { checkCount, rejecting } from './args.js';
-import { deadlineIn, expired, secondsLeft, waitWord, type Deadline } from './futex.js';
+
+import { type Deadline, deadlineIn, expired, secondsLeft } from '../core/clock.js';
+import { RuntimeError } from '../core/errors.js';
+import { checkCount, checkTimeout, invalidArgType, rejecting } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
+import { waitWord } from './futex.js';
 import { Lock } from './lock.js';
 import { kAcquireRestore, kIsOwned, kReleaseSave } from './lock-protocol.js';
 import { RLock } from './rlock.js';
@@ -94,7 +94,9 @@ export class Condition {
       const place = this.#enqueue();
       const saved = lock[kReleaseSave]();
       try {
-        return 'slot' in place ? await this.#sleep(place.slot, deadline) : await this.#sleepInOverflow(place.overflow, deadline);
+        return 'slot' in place
+          ? await this.#sleep(place.slot, deadline)
+          : await this.#sleepInOverflow(place.overflow, deadline);
       } finally {
         await lock[kAcquireRestore](saved);
       }
@@ -231,7 +233,10 @@ export class Condition {
 
 registerReviver('Condition', (descriptor, context) =>
   context.once(descriptor.buffer, () => {
-    reviving = { buffer: descriptor.buffer as SharedArrayBuffer, lock: context.revive(descriptor.lock) as Lock | RLock };
+    reviving = {
+      buffer: descriptor.buffer as SharedArrayBuffer,
+      lock: context.revive(descriptor.lock) as Lock | RLock,
+    };
     return new Condition();
   }),
 );

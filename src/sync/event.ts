@@ -1,8 +1,9 @@
 /** Python's `threading.Event` (and `multiprocessing.Event`), on shared memory. */
-import { checkTimeout } from '../clock.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
-import { rejecting } from './args.js';
-import { deadlineIn, expired, waitWord } from './futex.js';
+
+import { deadlineIn, expired } from '../core/clock.js';
+import { checkTimeout, rejecting } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
+import { waitWord } from './futex.js';
 
 /** Layout: the flag, and a generation that every `set()` advances. */
 const FLAG = 0;

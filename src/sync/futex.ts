@@ -14,9 +14,9 @@
  * the process exits, as a deadlocked program would be stopped. A timed wait holds the process
  * open until its deadline (unless it runs in a daemon Thread), as Python's blocking call would.
  */
-import { after } from '../clock.js';
-import { abortError } from '../errors.js';
-import { currentThread } from '../thread.js';
+import { after, type Deadline } from '../core/clock.js';
+import { currentThreadIdentity as currentThread } from '../core/current-thread.js';
+import { abortError } from '../core/errors.js';
 
 type WaitAsyncResult =
   | { async: false; value: 'not-equal' | 'timed-out' }
@@ -28,24 +28,6 @@ const waitAsync = (
     waitAsync(view: Int32Array, index: number, value: number, timeoutMs?: number): WaitAsyncResult;
   }
 ).waitAsync;
-
-/** An absolute time on `performance.now()`'s clock (ms), or `undefined` for "forever". */
-export type Deadline = number | undefined;
-
-/** The deadline `seconds` from now (`undefined` stays forever). */
-export function deadlineIn(seconds: number | undefined): Deadline {
-  return seconds === undefined ? undefined : performance.now() + seconds * 1000;
-}
-
-/** Whether `deadline` has passed. */
-export function expired(deadline: Deadline): boolean {
-  return deadline !== undefined && performance.now() >= deadline;
-}
-
-/** Seconds left until `deadline` (`undefined` for forever; never negative). */
-export function secondsLeft(deadline: Deadline): number | undefined {
-  return deadline === undefined ? undefined : Math.max(0, (deadline - performance.now()) / 1000);
-}
 
 /** How a wait ended. 'aborted' only when a signal was given. */
 export type WaitOutcome = 'ok' | 'not-equal' | 'timed-out' | 'aborted';

@@ -9,4 +9,3 @@ export const kIsOwned = Symbol('spindle.isOwned');
 export const kReleaseSave = Symbol('spindle.releaseSave');
 /** Re-acquires the lock (waiting as long as needed) and restores the saved state. */
 export const kAcquireRestore = Symbol('spindle.acquireRestore');
-

@@ -4,7 +4,9 @@
  * tricky", mutex 2). Only a release that saw 2 calls `Atomics.notify`, so an uncontended
  * acquire/release pair is two atomic instructions and no wake-up traffic.
  */
-import { checkAborted, expired, waitWord, type Deadline } from './futex.js';
+
+import { type Deadline, expired } from '../core/clock.js';
+import { checkAborted, waitWord } from './futex.js';
 
 const UNLOCKED = 0;
 const LOCKED = 1;
@@ -19,7 +21,12 @@ export function tryLock(view: Int32Array, index: number): boolean {
  * Takes the lock, waiting (without blocking the thread) until `deadline`; resolves `false` on
  * timeout. Rejects with an `AbortError` if `signal` aborts first.
  */
-export async function lock(view: Int32Array, index: number, deadline: Deadline, signal?: AbortSignal): Promise<boolean> {
+export async function lock(
+  view: Int32Array,
+  index: number,
+  deadline: Deadline,
+  signal?: AbortSignal,
+): Promise<boolean> {
   if (tryLock(view, index)) return true;
   for (;;) {
     // Mark the lock contended; if it was free meanwhile, it is ours (and its release will

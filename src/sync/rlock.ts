@@ -1,7 +1,7 @@
 /** Python's `threading.RLock` (and `multiprocessing.RLock`), on shared memory. */
-import { RuntimeError } from '../errors.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
-import { acquireDeadline, rejecting } from './args.js';
+import { RuntimeError } from '../core/errors.js';
+import { acquireDeadline, rejecting } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
 import { kAcquireRestore, kIsOwned, kReleaseSave } from './lock-protocol.js';
 import { isLocked, lock, tryLock, unlock } from './mutex.js';
 import { describeOwner, ownerId } from './owner.js';

@@ -1,8 +1,10 @@
 /** Python's `threading.Semaphore` and `threading.BoundedSemaphore`, on shared memory. */
-import { ValueError } from '../errors.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
-import { acquireDeadline, checkIntegerAtLeast, rejecting } from './args.js';
-import { expired, waitWord, type Deadline } from './futex.js';
+
+import { type Deadline, expired } from '../core/clock.js';
+import { ValueError } from '../core/errors.js';
+import { acquireDeadline, checkIntegerAtLeast, rejecting } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
+import { waitWord } from './futex.js';
 
 /** Layout: the counter, then the bound (-1 for an unbounded Semaphore). */
 const VALUE = 0;

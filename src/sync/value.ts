@@ -1,6 +1,6 @@
 /** Python's `multiprocessing.Value`: one number in shared memory, with a lock. */
-import { invalidArgType, invalidArgValue, outOfRange } from '../arg-errors.js';
-import { kShare, notShareable, registerReviver, type Descriptor, type EncodeContext } from '../shared/registry.js';
+import { invalidArgType, invalidArgValue, outOfRange } from '../core/validate.js';
+import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
@@ -131,7 +131,10 @@ export class Value {
 
 registerReviver('Value', (descriptor, context) =>
   context.once(descriptor.buffer, () => {
-    reviving = { buffer: descriptor.buffer as SharedArrayBuffer, lock: context.revive(descriptor.lock) as Lock | RLock };
+    reviving = {
+      buffer: descriptor.buffer as SharedArrayBuffer,
+      lock: context.revive(descriptor.lock) as Lock | RLock,
+    };
     return new Value(descriptor.typecode as ValueTypecode);
   }),
 );

@@ -9,15 +9,14 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::Object;
-use napi::bindgen_prelude::{Function, ToNapiValue};
+use napi::bindgen_prelude::{FnArgs, Function, Object, ToNapiValue};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
-use napi::{Env, Error, JsDeferred, Result, Status};
+use napi::{Env, JsDeferred, Result, Status};
 use spindle_core::{Cancelled, Ctx, ProgressSink};
 
 use crate::cancel_handle::CancelHandle;
 use crate::env_group::env_group;
-use crate::errors::{job_error, pool_error};
+use crate::errors::{job_error, pool_error, CodedError};
 use crate::runtime::RUNTIME;
 
 /// Progress calls waiting in the queue; a full queue drops the newest report rather than
@@ -42,6 +41,9 @@ where
     })
 }
 
+/// What a job ends with: its value, or the failure JavaScript sees with its code.
+type Outcome<T> = std::result::Result<T, CodedError>;
+
 /// [`spawn`] for work that can also fail on its input: `Ok(Err(error))` rejects with `error`
 /// (built on the pool thread, like the rejections of cancelled and panicked jobs).
 pub(crate) fn spawn_fallible<'env, T, W>(
@@ -53,7 +55,7 @@ pub(crate) fn spawn_fallible<'env, T, W>(
 ) -> Result<Option<Object<'env>>>
 where
     T: ToNapiValue + Send + 'static,
-    W: FnOnce(&Ctx) -> std::result::Result<Result<T>, Cancelled> + Send + 'static,
+    W: FnOnce(&Ctx) -> std::result::Result<Outcome<T>, Cancelled> + Send + 'static,
 {
     let group = env_group(env)?;
     // Without a handle (no AbortSignal on the JS side) the job still gets a token of its own:
@@ -73,11 +75,19 @@ where
         ctx = ctx.with_progress(sink);
     }
     if let Some(callback) = on_settled {
+        // Called as `onSettled(error, value)`; the error object is made here, on the JavaScript
+        // thread, so that it carries its code.
         let tsfn = callback
-            .build_threadsafe_function::<T>()
+            .build_threadsafe_function::<Outcome<T>>()
             .weak::<true>()
-            .callee_handled::<true>()
-            .build_callback(|ctx| Ok(ctx.value))?;
+            .callee_handled::<false>()
+            .build_callback(|ctx| {
+                // `FnArgs`: the pair is the call's two arguments, not one array.
+                Ok(FnArgs::from(match ctx.value {
+                    Ok(value) => (None, Some(value)),
+                    Err(error) => (Some(error), None),
+                }))
+            })?;
         RUNTIME
             .submit(group, ctx, work, move |outcome| {
                 // The queue is unbounded, so a non-blocking call is never dropped; `Closing`
@@ -108,12 +118,13 @@ type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T>>;
 struct Settle<T: ToNapiValue + 'static>(Option<JsDeferred<T, Resolver<T>>>);
 
 impl<T: ToNapiValue + Send + 'static> Settle<T> {
-    fn settle(mut self, outcome: Result<T>) {
+    fn settle(mut self, outcome: Outcome<T>) {
         if let Some(deferred) = self.0.take() {
-            match outcome {
-                Ok(value) => deferred.resolve(Box::new(move |_env| Ok(value))),
-                Err(err) => deferred.reject(err),
-            }
+            // Both through the resolver, which runs on the JavaScript thread: a failure's
+            // `Error` object (with its code) can only be made there.
+            deferred.resolve(Box::new(move |env| {
+                outcome.map_err(|error| error.into_napi(&env))
+            }));
         }
     }
 }
@@ -121,10 +132,8 @@ impl<T: ToNapiValue + Send + 'static> Settle<T> {
 impl<T: ToNapiValue + 'static> Drop for Settle<T> {
     fn drop(&mut self) {
         if let Some(deferred) = self.0.take() {
-            deferred.reject(Error::new(
-                Status::GenericFailure,
-                "the native job was dropped before it ran",
-            ));
+            let error = CodedError::native("the native job was dropped before it ran");
+            deferred.resolve(Box::new(move |env| Err(error.into_napi(&env))));
         }
     }
 }

@@ -1,11 +1,11 @@
 use napi::bindgen_prelude::{Function, Object, Uint8Array};
-use napi::{Env, Error, Result, Status};
+use napi::{Env, Error, Result};
 use napi_derive::napi;
 use spindle_core::kernels::{Ela, ElaError, ElaParams};
 use spindle_core::Cancelled;
 
 use crate::cancel_handle::CancelHandle;
-use crate::errors::{invalid_arg, invalid_image};
+use crate::errors::{invalid_arg, CodedError};
 use crate::input::View;
 use crate::job::spawn_fallible;
 use crate::validate::uint;
@@ -67,8 +67,8 @@ impl From<Ela> for ElaResult {
     }
 }
 
-/// Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with a message
-/// starting with `ERR_SPINDLE_INVALID_IMAGE: `.
+/// Error Level Analysis of `jpeg`. Bytes that are not a decodable JPEG reject with an `Error`
+/// whose `code` is `ERR_SPINDLE_INVALID_IMAGE`.
 #[napi(ts_return_type = "Promise<ElaResult> | null")]
 pub fn ela<'env>(
     env: &'env Env,
@@ -90,8 +90,8 @@ pub fn ela<'env>(
         move |ctx| match spindle_core::kernels::ela(&bytes, &params, ctx) {
             Ok(out) => Ok(Ok(ElaResult::from(out))),
             Err(ElaError::Cancelled) => Err(Cancelled),
-            Err(ElaError::InvalidImage(msg)) => Ok(Err(invalid_image(msg))),
-            Err(ElaError::Internal(msg)) => Ok(Err(Error::new(Status::GenericFailure, msg))),
+            Err(ElaError::InvalidImage(msg)) => Ok(Err(CodedError::invalid_image(msg))),
+            Err(ElaError::Internal(msg)) => Ok(Err(CodedError::native(msg))),
         },
     )
 }

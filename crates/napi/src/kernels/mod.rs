@@ -4,6 +4,7 @@ mod count_primes;
 mod ela;
 mod mandelbrot;
 mod matmul;
+#[cfg(feature = "test-hooks")]
 mod panic_for_test;
 mod sha256;
 mod sort_float64;

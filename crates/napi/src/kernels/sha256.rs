@@ -1,12 +1,13 @@
 use std::sync::mpsc;
 
 use napi::bindgen_prelude::{Function, Object, Uint8Array};
-use napi::{Env, Error, Result, Status};
+use napi::{Env, Result};
 use napi_derive::napi;
 use spindle_core::kernels::{sha256 as hash, sha256_chunks};
 use spindle_core::spare::{Spare, BYTES};
 
 use crate::cancel_handle::CancelHandle;
+use crate::errors::CodedError;
 use crate::input::View;
 use crate::job::{spawn, spawn_fallible};
 
@@ -50,10 +51,9 @@ pub fn sha256<'env>(
         Ok(if hashed == total {
             Ok(digest)
         } else {
-            Err(Error::new(
-                Status::GenericFailure,
-                format!("sha256 received {hashed} of {total} bytes"),
-            ))
+            Err(CodedError::native(format!(
+                "sha256 received {hashed} of {total} bytes"
+            )))
         })
     })?;
     for chunk in bytes.chunks(COPY_CHUNK) {
