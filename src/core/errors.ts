@@ -90,14 +90,46 @@
  * try { p.start(); } catch (err) { err.code; } // 'ERR_SPINDLE_DATA_CLONE': a function cannot be sent
  * ```
  */
-export type SpindleErrorCode = keyof typeof ERROR_CODES;
+export type SpindleErrorCode =
+  | 'ERR_SPINDLE'
+  | 'ERR_SPINDLE_RUNTIME'
+  | 'ERR_SPINDLE_VALUE'
+  | 'ERR_SPINDLE_BROKEN_BARRIER'
+  | 'ERR_SPINDLE_TIMEOUT'
+  | 'ERR_SPINDLE_CANCELLED'
+  | 'ERR_SPINDLE_QUEUE_EMPTY'
+  | 'ERR_SPINDLE_QUEUE_FULL'
+  | 'ERR_SPINDLE_INVALID_IMAGE'
+  | 'ERR_SPINDLE_NATIVE_UNAVAILABLE'
+  | 'ERR_SPINDLE_NATIVE_PANIC'
+  | 'ERR_SPINDLE_NATIVE'
+  | 'ERR_SPINDLE_JS_WORKER'
+  | 'ERR_SPINDLE_WORKER_EXITED'
+  | 'ERR_SPINDLE_TARGET_IMPORT'
+  | 'ERR_SPINDLE_TARGET_NOT_EXPORTED'
+  | 'ERR_SPINDLE_DATA_CLONE'
+  | 'ERR_SPINDLE_NOT_SHAREABLE';
+
+/** The classes spindle's errors have. */
+type ErrorClassName =
+  | 'SpindleError'
+  | 'RuntimeError'
+  | 'ValueError'
+  | 'BrokenBarrierError'
+  | 'TimeoutError'
+  | 'CancelledError'
+  | 'QueueEmpty'
+  | 'QueueFull'
+  | 'TypeError';
 
 /**
- * The one table of spindle's own error codes: each code and the class its errors have (the
- * {@link SpindleErrorCode} union is derived from it). An error that crosses from native code or
- * a worker carries its code as data; {@link errorFromCode} makes it the class named here again.
+ * The one table of spindle's own error codes: each code and the class its errors have. Typed by
+ * {@link SpindleErrorCode} (spelled out above so the reference shows every code), the compiler
+ * holds the two together: a code missing here, or one here that the union lacks, does not
+ * compile. An error that crosses from native code or a worker carries its code as data;
+ * {@link errorFromCode} makes it the class named here again.
  */
-const ERROR_CODES = {
+const ERROR_CODES: { readonly [C in SpindleErrorCode]: ErrorClassName } = {
   ERR_SPINDLE: 'SpindleError',
   ERR_SPINDLE_RUNTIME: 'RuntimeError',
   ERR_SPINDLE_VALUE: 'ValueError',
@@ -116,12 +148,13 @@ const ERROR_CODES = {
   ERR_SPINDLE_TARGET_NOT_EXPORTED: 'TypeError',
   ERR_SPINDLE_DATA_CLONE: 'TypeError',
   ERR_SPINDLE_NOT_SHAREABLE: 'TypeError',
-} as const;
+};
 
 /** The codes whose errors are `TypeError`s (with the code), not `SpindleError`s. */
-export type SpindleTypeErrorCode = {
-  [C in SpindleErrorCode]: (typeof ERROR_CODES)[C] extends 'TypeError' ? C : never;
-}[SpindleErrorCode];
+export type SpindleTypeErrorCode =
+  | 'ERR_SPINDLE_TARGET_NOT_EXPORTED'
+  | 'ERR_SPINDLE_DATA_CLONE'
+  | 'ERR_SPINDLE_NOT_SHAREABLE';
 
 /** Whether `code` is one of spindle's own codes. */
 export function isSpindleErrorCode(code: unknown): code is SpindleErrorCode {

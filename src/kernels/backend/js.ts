@@ -37,7 +37,7 @@ interface Waiter {
 }
 
 /** The shared pool and spindle's queue in front of it. */
-interface Pool {
+interface TwinPool {
   readonly tinypool: Tinypool;
   running: number;
   readonly waiting: Waiter[];
@@ -104,7 +104,7 @@ const MAX_REPOSTS = 16;
  * forever. spindle therefore queues calls itself and hands Tinypool at most `threads()` tasks:
  * each finds an idle worker or a free slot for a new one, and an abort simply frees its slot.
  */
-function acquire(pool: Pool, limit: number, signal: AbortSignal): Promise<void> | undefined {
+function acquire(pool: TwinPool, limit: number, signal: AbortSignal): Promise<void> | undefined {
   if (pool.running < limit) {
     pool.running++;
     return undefined;
@@ -135,7 +135,7 @@ function acquire(pool: Pool, limit: number, signal: AbortSignal): Promise<void> 
 }
 
 /** Frees a slot: the next waiter takes it over, or the pool has one more idle thread. */
-function release(pool: Pool, limit: number): void {
+function release(pool: TwinPool, limit: number): void {
   if (pool.running <= limit) {
     const next = pool.waiting.shift();
     if (next) {
@@ -149,7 +149,7 @@ function release(pool: Pool, limit: number): void {
 /** The js backend, on `threads` threads (default `os.availableParallelism()`). */
 export function jsBackend(initialThreads?: number): KernelBackend {
   let threads = initialThreads;
-  let current: Pool | undefined;
+  let current: TwinPool | undefined;
   /** Bumped by shutdown(): a call that was still loading Tinypool then must not start a pool. */
   let generation = 0;
 
@@ -161,7 +161,7 @@ export function jsBackend(initialThreads?: number): KernelBackend {
     return cores;
   };
 
-  function pool(TinypoolClass: typeof Tinypool): Pool {
+  function pool(TinypoolClass: typeof Tinypool): TwinPool {
     if (current) return current;
     const tinypool = new TinypoolClass({
       runtime: 'worker_threads',
@@ -174,7 +174,7 @@ export function jsBackend(initialThreads?: number): KernelBackend {
       // carry process-wide options a Worker refuses).
       execArgv: childExecArgv(),
     });
-    const created: Pool = { tinypool, running: 0, waiting: [], destroyed: false, broken: undefined };
+    const created: TwinPool = { tinypool, running: 0, waiting: [], destroyed: false, broken: undefined };
     // Tinypool reports a worker that dies with no task of its own here; the realistic case is
     // a worker that cannot start (a bad Node option, a missing file). Tasks queued for it
     // would wait forever, so the pool is given up: its calls reject with this error as the
@@ -193,7 +193,7 @@ export function jsBackend(initialThreads?: number): KernelBackend {
   }
 
   /** What a call on `from` rejects with when Tinypool or the queue failed it with `error`. */
-  function toSpindleError(error: unknown, from: Pool, aborted: boolean): Error {
+  function toSpindleError(error: unknown, from: TwinPool, aborted: boolean): Error {
     if (from.destroyed) return new CancelledError('the kernel was cancelled by shutdown()', { cause: error });
     // The caller has already rejected with an AbortError; this rejection goes nowhere.
     if (aborted) return error instanceof Error ? error : new Error(String(error));
