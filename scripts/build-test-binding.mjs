@@ -25,7 +25,8 @@ const args = [
   '--dts',
   'index.d.ts',
 ];
-const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
+// npx is npx.cmd on Windows, which needs a shell.
+const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (result.status !== 0) {
   console.error(`building the test addon failed (${result.error?.message ?? `exit ${result.status}`})`);
   process.exit(1);

@@ -4,13 +4,14 @@
  * all three reports are written — to a scratch directory, never over the committed
  * bench/results.*. Timings are not checked: they mean nothing at these sizes.
  */
-import { execFile } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { kernels } from 'spindle';
+import { runNode } from '../helpers/child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODES = ['js-main', 'tinypool-1', 'tinypool-2', 'native-1', 'native-2'];
@@ -39,20 +40,10 @@ function runBench(out: string): Promise<{ code: number | null; stdout: string; s
   // The harness picks each mode's backend itself; it needs the native one to load.
   delete env.SPINDLE_BACKEND;
   delete env.SPINDLE_THREADS;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join('bench', 'run.ts'), '--quick', '--out', out],
-      { cwd: ROOT, env, timeout: 170_000, maxBuffer: 16 * 2 ** 20 },
-      (error, stdout, stderr) => {
-        const code = error
-          ? typeof (error as { code?: unknown }).code === 'number'
-            ? (error as { code: number }).code
-            : null
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+  return runNode(['--import', 'tsx', join('bench', 'run.ts'), '--quick', '--out', out], {
+    cwd: ROOT,
+    env,
+    timeout: 170_000,
   });
 }
 

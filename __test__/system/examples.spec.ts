@@ -3,12 +3,13 @@
  * `spindle` by its package name) and does what the seed program it mirrors does. The endless
  * ones are stopped after a few rounds through the environment variables they document.
  */
-import { execFile } from 'node:child_process';
+
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
+import { runNode } from '../helpers/child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,20 +18,10 @@ function runExample(
   env: NodeJS.ProcessEnv = {},
   args: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join('examples', name), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 170_000 },
-      (error, stdout, stderr) => {
-        const code = error
-          ? typeof (error as { code?: unknown }).code === 'number'
-            ? (error as { code: number }).code
-            : null
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+  return runNode(['--import', 'tsx', join('examples', name), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    timeout: 170_000,
   });
 }
 

@@ -5,9 +5,10 @@
  * flags. The fixture checks kernels on both backends, a Thread with a module target, a Process,
  * a ThreadPool and a Pool, each against an independent reference.
  */
-import { execFile } from 'node:child_process';
+
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
+import { runNode } from '../helpers/child.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/node-versions.test.mjs', import.meta.url));
 const TESTS = 5;
@@ -20,21 +21,7 @@ interface Run {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 150_000 },
-      (error, stdout, stderr) => {
-        const code = error
-          ? typeof (error as { code?: unknown }).code === 'number'
-            ? (error as { code: number }).code
-            : null
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runNode(args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 150_000 });
 }
 
 /** The `# pass N` / `# fail N` totals of node:test's TAP reporter. */
