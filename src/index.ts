@@ -14,6 +14,7 @@ export {
   TimeoutError,
   ValueError,
 } from './core/errors.js';
+export { isMainProcess } from './core/identity.js';
 export type { BackendInfo, BackendMode, ConfigureOptions } from './kernels/backend/select.js';
 export { backend, configure, shutdown } from './kernels/backend/select.js';
 export type { BackendName } from './kernels/backend/types.js';
@@ -27,7 +28,6 @@ export type {
   MatmulPrecision,
 } from './kernels/kernels.js';
 export { kernels } from './kernels/kernels.js';
-export { isMainProcess } from './multiprocessing/main-process.js';
 export { AsyncResult } from './multiprocessing/pool/async-result.js';
 export type { PoolOptions } from './multiprocessing/pool/pool.js';
 export { Pool, ThreadPool } from './multiprocessing/pool/pool.js';

@@ -10,5 +10,8 @@ import './sync/index.js';
 
 export { panicForTest } from './kernels/backend/native.js';
 export { loadNative } from './kernels/backend/native-binding.js';
+// The kernels, so that this test-only entry reaches the same kernel modules as the public one and
+// the bundler keeps them in one chunk (each chunk is one more file for a cold start to load).
+export { kernels } from './kernels/kernels.js';
 export { attachChild, attachParent } from './sync/queue/process-link.js';
 export { decode, encode } from './wire/codec.js';

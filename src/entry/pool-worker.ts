@@ -8,7 +8,7 @@
 // target's module never imports spindle itself.
 import '../sync/index.js';
 import { isMainThread } from 'node:worker_threads';
-import { markSpindleWorker } from '../multiprocessing/main-process.js';
+import { markSpindleWorker } from '../core/identity.js';
 import { decode, encode } from '../wire/codec.js';
 import type { ChunkResult, ChunkTask } from '../wire/messages.js';
 import { loadExport } from './load-export.js';

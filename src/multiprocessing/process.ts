@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 import { within } from '../core/clock.js';
 import { dataCloneError, RuntimeError, ValueError } from '../core/errors.js';
 import { childExecArgv } from '../core/exec-argv.js';
+import { SPINDLE_CHILD_ENV } from '../core/identity.js';
 import { entryFile } from '../core/package-files.js';
 import {
   checkArgs,
@@ -25,7 +26,6 @@ import { attachChild } from '../sync/queue/process-link.js';
 import { callArguments, checkTarget, type Target, type TargetFunction } from '../threading/targets.js';
 import { encode } from '../wire/codec.js';
 import type { ProcessRequest } from '../wire/messages.js';
-import { SPINDLE_CHILD_ENV } from './main-process.js';
 
 /**
  * Options of `new Process()`.

@@ -15,8 +15,8 @@
  * open until its deadline (unless it runs in a daemon Thread), as Python's blocking call would.
  */
 import { after, type Deadline } from '../core/clock.js';
-import { currentThreadIdentity as currentThread } from '../core/current-thread.js';
 import { abortError } from '../core/errors.js';
+import { currentThreadIdentity as currentThread } from '../core/identity.js';
 
 type WaitAsyncResult =
   | { async: false; value: 'not-equal' | 'timed-out' }

@@ -12,7 +12,7 @@
  * The id packs both into one 64-bit word, `(threadId + 1) << 32 | ident`, so that any thread can
  * compare it atomically with the owner stored in shared memory. 0 means "no owner".
  */
-import { currentThreadIdentity as currentThread } from '../core/current-thread.js';
+import { currentThreadIdentity as currentThread } from '../core/identity.js';
 
 /** `(threadId + 1) << 32`, read on first use: `node:worker_threads` costs a cold start ~2 ms. */
 let threadPart: bigint | undefined;

@@ -5,8 +5,8 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { within } from '../core/clock.js';
-import { threadContext } from '../core/current-thread.js';
 import { RuntimeError } from '../core/errors.js';
+import { threadContext } from '../core/identity.js';
 import { holdProcess } from '../core/keep-alive.js';
 import {
   checkArgs,

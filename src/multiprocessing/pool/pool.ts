@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { Tinypool } from 'tinypool';
 import { CancelledError, SpindleError, ValueError } from '../../core/errors.js';
 import { childExecArgv } from '../../core/exec-argv.js';
+import { SPINDLE_CHILD_ENV } from '../../core/identity.js';
 import { loadTinypool } from '../../core/load-tinypool.js';
 import { entryFile } from '../../core/package-files.js';
 import {
@@ -23,7 +24,6 @@ import {
 import { checkTarget, type Target } from '../../threading/targets.js';
 import { decode, encode } from '../../wire/codec.js';
 import type { ChunkResult, ChunkTask } from '../../wire/messages.js';
-import { SPINDLE_CHILD_ENV } from '../main-process.js';
 import { AsyncResult } from './async-result.js';
 
 /**
