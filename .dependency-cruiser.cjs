@@ -3,7 +3,7 @@
 //
 //   core/  ←  wire/  ←  sync/, kernels/  ←  threading/, multiprocessing/  ←  entry/, index.ts, internal.ts
 //
-// `core/` (errors, validators, clock, the current thread's identity, file locations) imports no
+// `core/` (errors, validators, clock, who is running, file locations) imports no
 // other layer; `wire/` (the codec and every cross-thread message) only core; `sync/` and
 // `kernels/` do not import each other; `threading/` and `multiprocessing/` sit side by side over
 // both and may share `threading/targets.ts` (a Process runs the same targets as a Thread); the
