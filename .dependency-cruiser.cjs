@@ -38,7 +38,7 @@ module.exports = {
       from: { path: '^src/multiprocessing/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/(multiprocessing|core|wire|sync|kernels)/', '^src/threading/(targets|workers)\\.ts$'],
+        pathNot: ['^src/(multiprocessing|core|wire|sync|kernels)/', '^src/threading/targets\\.ts$'],
       },
     },
     layer('entry', ['core', 'wire', 'sync', 'kernels', 'threading', 'multiprocessing']),
