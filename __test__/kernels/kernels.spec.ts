@@ -214,3 +214,7 @@ test('ref: false changes nothing about the answer', async (t) => {
   t.is(await kernels.countPrimes(1e6, { ref: false }), 78_498);
   t.deepEqual([...(await kernels.sortFloat64(new Float64Array([2, -1]), { ref: false }))], [-1, 2]);
 });
+
+test('each kernel function is named as its key (a Thread names itself after its target)', (t) => {
+  for (const [name, fn] of Object.entries(kernels)) t.is(fn.name, name);
+});

@@ -2,7 +2,7 @@
 import { checkInteger } from '../../core/validate.js';
 import { defineKernel } from '../descriptor.js';
 
-export const countPrimes = defineKernel<[limit: number], number>({
+export const countPrimesKernel = defineKernel<[limit: number], number>({
   arity: 1,
   normalise: ([limit]) => [checkInteger('limit', limit, 0, Number.MAX_SAFE_INTEGER)],
   typedArrays: [],

@@ -4,7 +4,7 @@ import { defineKernel } from '../descriptor.js';
 import type { ElaArgs, ElaOptions, ElaResult } from '../shapes.js';
 import { checkView } from '../typed-arrays.js';
 
-export const ela = defineKernel<[jpeg: Uint8Array, options: ElaArgs], ElaResult>({
+export const elaKernel = defineKernel<[jpeg: Uint8Array, options: ElaArgs], ElaResult>({
   arity: 2,
   normalise: ([jpeg, raw]) => {
     const bytes = checkView('jpeg', jpeg, Uint8Array, 'an instance of Uint8Array');

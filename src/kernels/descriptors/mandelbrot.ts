@@ -5,7 +5,7 @@ import { MAX_MANDELBROT_PIXELS, type MandelbrotArgs, type MandelbrotOptions } fr
 
 const U32_MAX = 2 ** 32 - 1;
 
-export const mandelbrot = defineKernel<[options: MandelbrotArgs], Uint32Array>({
+export const mandelbrotKernel = defineKernel<[options: MandelbrotArgs], Uint32Array>({
   arity: 1,
   normalise: ([raw]) => {
     if (raw === undefined) throw invalidArgType('options', 'of type object', raw);

@@ -7,7 +7,7 @@ import { checkFloat64Array } from '../typed-arrays.js';
 const PRECISIONS: readonly MatmulPrecision[] = ['exact', 'fast'];
 
 /** `precision` left out means `'exact'`. */
-export const matmul = defineKernel<
+export const matmulKernel = defineKernel<
   [a: Float64Array, b: Float64Array, n: number, precision?: MatmulPrecision],
   Float64Array
 >({

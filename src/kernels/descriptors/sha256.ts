@@ -4,7 +4,7 @@ import { checkView } from '../typed-arrays.js';
 
 const utf8 = new TextEncoder();
 
-export const sha256 = defineKernel<[data: Uint8Array], string>({
+export const sha256Kernel = defineKernel<[data: Uint8Array], string>({
   arity: 1,
   normalise: ([data]) => {
     // Strings hash as UTF-8, lone surrogates as U+FFFD, exactly as node:crypto's update().

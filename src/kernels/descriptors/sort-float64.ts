@@ -2,7 +2,7 @@
 import { defineKernel } from '../descriptor.js';
 import { checkFloat64Array } from '../typed-arrays.js';
 
-export const sortFloat64 = defineKernel<[data: Float64Array], Float64Array>({
+export const sortFloat64Kernel = defineKernel<[data: Float64Array], Float64Array>({
   arity: 1,
   normalise: ([data]) => [checkFloat64Array('data', data)],
   typedArrays: [0],

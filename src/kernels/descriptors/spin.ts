@@ -2,7 +2,7 @@
 import { checkInteger } from '../../core/validate.js';
 import { defineKernel } from '../descriptor.js';
 
-export const spin = defineKernel<[iterations: number], number>({
+export const spinKernel = defineKernel<[iterations: number], number>({
   arity: 1,
   normalise: ([iterations]) => [checkInteger('iterations', iterations, 0, Number.MAX_SAFE_INTEGER)],
   typedArrays: [],
