@@ -147,6 +147,25 @@ export function checkTimeout(name: string, value: unknown): number | undefined {
   return Math.max(0, value);
 }
 
+/** A boolean. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+/** A number that is not NaN (infinities pass); `range` words the error, e.g. 'a number of seconds'. */
+export function checkNumber(name: string, value: unknown, range = 'a number'): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (Number.isNaN(value)) throw outOfRange(name, range, value);
+  return value;
+}
+
+/** A function. */
+export function checkFunction<F extends (...args: never[]) => unknown>(name: string, value: unknown): F {
+  if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value);
+  return value as F;
+}
+
 /** A boolean, or `undefined`. */
 export function checkOptionalBoolean(name: string, value: unknown): boolean | undefined {
   if (value === undefined) return undefined;

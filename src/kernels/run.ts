@@ -5,11 +5,11 @@
 
 import { abortError } from '../core/errors.js';
 import {
+  checkOptionalBoolean,
   checkOptionalChoice,
   checkOptionalFunction,
   checkOptionalSignal,
   checkOptions,
-  invalidArgType,
 } from '../core/validate.js';
 import { selectBackend } from './backend/select.js';
 import { type BackendName, NEVER_ABORTED } from './backend/types.js';
@@ -60,9 +60,7 @@ export async function runKernel<K extends KernelName>(
   const signal = checkOptionalSignal('options.signal', options.signal);
   const onProgress = checkOptionalFunction<(fraction: number) => void>('options.onProgress', options.onProgress);
   const requested = checkOptionalChoice('options.backend', options.backend, BACKENDS);
-  if (options.ref !== undefined && typeof options.ref !== 'boolean') {
-    throw invalidArgType('options.ref', 'of type boolean', options.ref);
-  }
+  checkOptionalBoolean('options.ref', options.ref);
   const args = descriptor(kernel).normalise(rawArgs);
   if (signal?.aborted) throw abortError(signal);
   const backend = selectBackend(requested);

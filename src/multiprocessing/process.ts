@@ -14,6 +14,7 @@ import { SPINDLE_CHILD_ENV } from '../core/identity.js';
 import { entryFile } from '../core/package-files.js';
 import {
   checkArgs,
+  checkBoolean,
   checkKwargs,
   checkOptionalBoolean,
   checkOptions,
@@ -133,7 +134,7 @@ export class Process {
 
   /** Sets the daemon flag; a `RuntimeError` once the process has started. */
   set daemon(value: boolean) {
-    if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
+    checkBoolean('daemon', value);
     if (this.#child) throw new RuntimeError('process has already started');
     this.#daemon = value;
   }

@@ -2,7 +2,7 @@
 
 import { type Deadline, deadlineIn, expired } from '../core/clock.js';
 import { BrokenBarrierError } from '../core/errors.js';
-import { checkIntegerAtLeast, checkTimeout, invalidArgType, outOfRange, rejecting } from '../core/validate.js';
+import { checkIntegerAtLeast, checkOptionalFunction, checkTimeout, outOfRange, rejecting } from '../core/validate.js';
 import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
 import { waitWord } from './futex.js';
 
@@ -67,9 +67,7 @@ export class Barrier {
     reviving = undefined;
     this.#parties = checkIntegerAtLeast('parties', parties, 1, 'parties must be >= 1');
     if (this.#parties > COUNT_MASK) throw outOfRange('parties', `an integer >= 1 && <= ${COUNT_MASK}`, parties);
-    if (action !== undefined && action !== null && typeof action !== 'function') {
-      throw invalidArgType('action', 'of type function', action);
-    }
+    if (action !== null) checkOptionalFunction('action', action);
     this.#action = action ?? undefined;
     this.#timeout = checkTimeout('timeout', timeout);
     this.#view = new Int32Array(shared?.buffer ?? new SharedArrayBuffer(8));

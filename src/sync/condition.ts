@@ -2,7 +2,7 @@
 
 import { type Deadline, deadlineIn, expired, secondsLeft } from '../core/clock.js';
 import { RuntimeError } from '../core/errors.js';
-import { checkCount, checkTimeout, invalidArgType, rejecting } from '../core/validate.js';
+import { checkCount, checkFunction, checkTimeout, invalidArgType, rejecting } from '../core/validate.js';
 import { type Descriptor, type EncodeContext, kShare, notShareable, registerReviver } from '../wire/registry.js';
 import { waitWord } from './futex.js';
 import { Lock } from './lock.js';
@@ -109,7 +109,7 @@ export class Condition {
    */
   waitFor<T>(predicate: () => T | Promise<T>, timeout?: number | null): Promise<T> {
     return rejecting(async () => {
-      if (typeof predicate !== 'function') throw invalidArgType('predicate', 'of type function', predicate);
+      checkFunction('predicate', predicate);
       const deadline = deadlineIn(checkTimeout('timeout', timeout));
       let result = await predicate();
       // As CPython: at least one wait() (which checks the lock is held), then until the deadline.

@@ -6,7 +6,7 @@
 
 import { sleep } from '../core/clock.js';
 import { ValueError } from '../core/errors.js';
-import { checkArgs, checkKwargs, invalidArgType, outOfRange } from '../core/validate.js';
+import { checkArgs, checkKwargs, checkNumber, checkOptionalFunction, outOfRange } from '../core/validate.js';
 import { callArguments, checkTarget, type TargetFunction } from './targets.js';
 
 /**
@@ -57,12 +57,6 @@ function before(a: SchedEvent, b: SchedEvent): boolean {
   return a.sequence < b.sequence;
 }
 
-function checkNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (Number.isNaN(value)) throw outOfRange(name, 'a number', value);
-  return value;
-}
-
 const defaultTimefunc = (): number => performance.now() / 1000;
 
 /**
@@ -88,12 +82,8 @@ export class Scheduler {
   #withKwargs = new WeakSet<SchedEvent>();
 
   constructor(timefunc?: () => number, delayfunc?: (seconds: number) => void | Promise<void>) {
-    if (timefunc !== undefined && typeof timefunc !== 'function') {
-      throw invalidArgType('timefunc', 'of type function', timefunc);
-    }
-    if (delayfunc !== undefined && typeof delayfunc !== 'function') {
-      throw invalidArgType('delayfunc', 'of type function', delayfunc);
-    }
+    checkOptionalFunction('timefunc', timefunc);
+    checkOptionalFunction('delayfunc', delayfunc);
     this.timefunc = timefunc ?? defaultTimefunc;
     this.delayfunc = delayfunc ?? sleep;
   }

@@ -10,6 +10,7 @@ import { threadContext } from '../core/identity.js';
 import { holdProcess } from '../core/keep-alive.js';
 import {
   checkArgs,
+  checkBoolean,
   checkKwargs,
   checkOptionalBoolean,
   checkOptions,
@@ -156,7 +157,7 @@ export class Thread {
 
   /** Sets the daemon flag; a `RuntimeError` once the thread has started. */
   set daemon(value: boolean) {
-    if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);
+    checkBoolean('daemon', value);
     if (this.#started) throw new RuntimeError('cannot set daemon status of active thread');
     this.#daemon = value;
   }

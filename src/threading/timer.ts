@@ -1,7 +1,7 @@
 /** Python's `threading.Timer`: a thread that calls a function once, after some seconds. */
 
 import { after } from '../core/clock.js';
-import { checkArgs, checkKwargs, invalidArgType, outOfRange } from '../core/validate.js';
+import { checkArgs, checkKwargs, checkNumber } from '../core/validate.js';
 import { Event } from '../sync/event.js';
 import { checkTarget, type TargetFunction } from './targets.js';
 import { Thread } from './thread.js';
@@ -38,8 +38,7 @@ export class Timer extends Thread {
     kwargs?: Record<string, unknown> | null,
   ) {
     super();
-    if (typeof interval !== 'number') throw invalidArgType('interval', 'of type number', interval);
-    if (Number.isNaN(interval)) throw outOfRange('interval', 'a number of seconds', interval);
+    checkNumber('interval', interval, 'a number of seconds');
     checkTarget('fn', fn, undefined);
     // Python's Timer takes `None` for either.
     const checkedArgs = checkArgs('args', args ?? undefined);

@@ -3,7 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { type Deadline, deadlineIn } from '../../core/clock.js';
 import { dataCloneError } from '../../core/errors.js';
-import { checkOptions, checkTimeout, invalidArgType, rejecting } from '../../core/validate.js';
+import { checkBoolean, checkOptions, checkTimeout, invalidArgType, rejecting } from '../../core/validate.js';
 import { findShareable } from '../../wire/codec.js';
 import {
   type Descriptor,
@@ -136,7 +136,7 @@ export class Queue<T = unknown> {
   }
 
   #deadline(block: unknown, timeout: unknown): Deadline {
-    if (typeof block !== 'boolean') throw invalidArgType('block', 'of type boolean', block);
+    checkBoolean('block', block);
     const seconds = checkTimeout('timeout', timeout);
     return block ? deadlineIn(seconds) : performance.now();
   }
