@@ -15,7 +15,7 @@ import { loadExport } from './load-export.js';
 
 markSpindleWorker();
 // Child processes run their preloads themselves; worker threads (ThreadPool) do not.
-const preloaded = isMainThread ? Promise.resolve() : import('./parent-imports.js').then((m) => m.runParentImports());
+const preloaded = isMainThread ? Promise.resolve() : import('../core/preloads.js').then((m) => m.runParentImports());
 
 const ROLE = { role: 'pool target', rule: 'a pool target must be exported under its own name' };
 

@@ -9,10 +9,10 @@
 import '../sync/index.js';
 import { parentPort } from 'node:worker_threads';
 import { markSpindleWorker } from '../core/identity.js';
+import { runParentImports } from '../core/preloads.js';
 import { decode, encode } from '../wire/codec.js';
 import type { WorkerRequest, WorkerResponse } from '../wire/messages.js';
 import { loadExport } from './load-export.js';
-import { runParentImports } from './parent-imports.js';
 
 const ROLE = {
   role: 'thread target',

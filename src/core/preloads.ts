@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { importPreloads } from '../core/exec-argv.js';
+import { importPreloads } from './exec-argv.js';
 
 /** Resolves a preload the way Node does for `--import`: URLs as they are, paths and packages from cwd. */
 function resolvePreload(spec: string): string {
