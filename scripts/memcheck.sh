@@ -9,8 +9,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 2; }
-addon=$(ls binding/*.node 2>/dev/null | head -1)
-[ -n "$addon" ] || { echo "no binding/*.node: run npm run build:native first"; exit 2; }
+# The addon's test build (the release one plus the `test-hooks` feature: __panicForTest), which the
+# known-answer tests load through NAPI_RS_NATIVE_LIBRARY_PATH.
+node scripts/build-test-binding.mjs >/dev/null || { echo "building the test addon failed"; exit 2; }
+addon=$(ls .cache/test-binding/*.node 2>/dev/null | head -1)
+[ -n "$addon" ] || { echo "no .cache/test-binding/*.node"; exit 2; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -18,7 +21,7 @@ start=$(date +%s)
 # --smc-check: V8 writes and runs its own machine code. --jitless keeps that to a minimum.
 valgrind --tool=memcheck --smc-check=all-non-file --leak-check=full --show-leak-kinds=definite \
   --errors-for-leak-kinds=definite --num-callers=40 --error-exitcode=0 --log-file="$log" \
-  node --jitless --expose-gc scripts/memcheck-kat.mjs
+  env NAPI_RS_NATIVE_LIBRARY_PATH="$PWD/$addon" node --jitless --expose-gc scripts/memcheck-kat.mjs
 kat=$?
 seconds=$(( $(date +%s) - start ))
 
