@@ -22,6 +22,12 @@ const entryPoints = [
   // The internals the tests import (`__test__/*.spec.ts`, `__test__/fixtures`), in one entry:
   // every entry splits the shared code into more chunks for `import 'spindle'` to load.
   'src/internal.ts',
+  // spindle/cluster: its public entry, the `spindle` bin, and the thread entry a worker host
+  // starts by path. Only these reach BullMQ and ioredis (kept external like every package), so
+  // `import 'spindle'` never loads them.
+  'src/cluster/index.ts',
+  'src/cluster/cli.ts',
+  'src/cluster/function-worker.ts',
 ];
 
 // Stale .js from an older layout would otherwise ship (package.json "files": dist/**/*.js), so

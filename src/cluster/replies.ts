@@ -1,0 +1,106 @@
+/**
+ * A client's end of its reply list: one blocking connection that waits (BLPOP) for replies and
+ * drains what has piled up (LPOP with a count) in one round trip, handing each decoded reply to
+ * `onReply`. It runs only while the owner has work outstanding, so an idle pool holds no pending
+ * command.
+ */
+import type { Redis } from 'ioredis';
+import type { RedisOptions } from './connection.js';
+import { connect } from './connection.js';
+import { decode, type Reply } from './wire.js';
+
+/** Seconds one BLPOP waits before the loop looks again whether it should go on. */
+const BLOCK_SECONDS = 1;
+/** Replies taken per drain. */
+const DRAIN = 1000;
+
+export class ReplyReader {
+  readonly #key: string;
+  readonly #options: RedisOptions;
+  readonly #onReply: (reply: Reply) => void;
+  readonly #onError: (error: unknown) => void;
+  #redis: Redis | undefined;
+  #loop: Promise<void> | undefined;
+  #wanted = false;
+  #closed = false;
+
+  constructor(key: string, options: RedisOptions, onReply: (reply: Reply) => void, onError: (error: unknown) => void) {
+    this.#key = key;
+    this.#options = options;
+    this.#onReply = onReply;
+    this.#onError = onError;
+  }
+
+  /** The list's key. */
+  get key(): string {
+    return this.#key;
+  }
+
+  /** Starts reading (again) if it is not already. */
+  start(): void {
+    if (this.#closed) return;
+    this.#wanted = true;
+    if (this.#loop) return;
+    this.#redis ??= connect(this.#options, true, 'replies');
+    this.#redis.on('error', () => {}); // reconnects by itself; outstanding calls have a watchdog
+    this.#loop = this.#run().finally(() => {
+      this.#loop = undefined;
+      if (this.#wanted && !this.#closed) this.start();
+    });
+  }
+
+  /** Stops after the current wait (replies still in the list stay there for a later start). */
+  stop(): void {
+    this.#wanted = false;
+  }
+
+  async #run(): Promise<void> {
+    const redis = this.#redis as Redis;
+    while (this.#wanted && !this.#closed) {
+      let first: [Buffer, Buffer] | null;
+      try {
+        first = (await redis.blpopBuffer(this.#key, BLOCK_SECONDS)) as [Buffer, Buffer] | null;
+      } catch (error) {
+        if (this.#closed) return;
+        this.#onError(error);
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (first === null) continue;
+      const batch: Buffer[] = [first[1]];
+      try {
+        const more = (await redis.lpopBuffer(this.#key, DRAIN)) as Buffer[] | null;
+        if (more) batch.push(...more);
+      } catch (error) {
+        this.#onError(error);
+      }
+      for (const bytes of batch) {
+        let reply: Reply;
+        try {
+          reply = decode(bytes) as Reply;
+        } catch {
+          continue; // not ours to understand; the watchdog notices anything it leaves missing
+        }
+        this.#onReply(reply);
+      }
+    }
+  }
+
+  /** How many replies wait in the list (for the watchdog: a reply may be on its way). */
+  async backlog(): Promise<number> {
+    return this.#redis ? this.#redis.llen(this.#key) : 0;
+  }
+
+  /** Stops reading and disconnects; replies not yet read are dropped with the list. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wanted = false;
+    const redis = this.#redis;
+    this.#redis = undefined;
+    if (redis) {
+      await redis.del(this.#key).catch(() => {});
+      redis.disconnect();
+    }
+    await this.#loop?.catch(() => {});
+  }
+}
