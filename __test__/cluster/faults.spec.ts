@@ -1,0 +1,185 @@
+// Faults and control: a host killed mid-task (SIGKILL), a host told to stop (SIGTERM), a
+// running kernel cancelled through its signal, progress, and a password-protected Redis. Each
+// case waits on events (a line in a file, a progress report, a process exit), never on time.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import test from 'ava';
+import { AbortError, CancelledError, kernels } from 'spindle';
+import { Pool } from 'spindle/cluster';
+import { FIXTURES, startHost } from '../helpers/hosts.ts';
+import { startRedis } from '../helpers/redis.ts';
+import { logAndDouble, record, square } from '../fixtures/cluster/targets.mjs';
+
+const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'spindle-cluster-'));
+
+/** Resolves once `file` exists and has at least `lines` lines. */
+async function lines(file: string, count: number): Promise<string[]> {
+  for (;;) {
+    if (existsSync(file)) {
+      const got = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      if (got.length >= count) return got;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a host SIGKILLed mid-task loses nothing: the job runs again elsewhere, results complete and in order', async (t) => {
+  const redis = await startRedis();
+  const dir = scratch();
+  const file = join(dir, 'log');
+  const release = join(dir, 'release');
+  // Short locks so the dead host's job comes back within seconds (the survivor's stall check).
+  const opts = { url: redis.url, queue: 'kill', threads: 1, concurrency: 1, lockDuration: 2, stalledInterval: 1 };
+  const victim = await startHost(opts);
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'kill', module, root: FIXTURES });
+    // The victim takes the one blocking item; it is killed once that item has started.
+    const blocked = pool.apply(record, [file, 'started', release]);
+    await lines(file, 1);
+    await victim.kill();
+    const survivor = await startHost(opts);
+    try {
+      writeFileSync(release, 'go');
+      t.is(await blocked, 'started');
+      // The item ran twice (once on each host): at-least-once, counted once.
+      t.deepEqual(await lines(file, 2), ['started', 'started']);
+      const items = Array.from({ length: 200 }, (_, i) => i);
+      t.deepEqual(await pool.starmap(logAndDouble, items.map((i) => [join(dir, 'map'), i]), 7), items.map((i) => i * 2));
+      t.deepEqual(await pool.map(square, items, 7), items.map((i) => i * i));
+    } finally {
+      await survivor.kill();
+    }
+  } finally {
+    await victim.kill();
+    await redis.stop();
+  }
+});
+
+test('SIGTERM drains a host: its running task finishes and reports, and runs only once', async (t) => {
+  const redis = await startRedis();
+  const dir = scratch();
+  const file = join(dir, 'log');
+  const release = join(dir, 'release');
+  const host = await startHost({ url: redis.url, queue: 'term', threads: 1, concurrency: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'term', module, root: FIXTURES });
+    const running = pool.apply(record, [file, 'once', release]);
+    await lines(file, 1);
+    host.child.kill('SIGTERM');
+    // Draining: the host waits for its task, which waits for this file.
+    writeFileSync(release, 'go');
+    t.is(await running, 'once');
+    t.deepEqual(await host.exited, { code: 0, signal: null });
+    t.deepEqual(readFileSync(file, 'utf8').split('\n').filter(Boolean), ['once']);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('aborting a call stops its running kernel on the host and rejects with AbortError', async (t) => {
+  const redis = await startRedis();
+  // One job at a time: the next call can only run once the cancelled kernel has stopped.
+  const host = await startHost({ url: redis.url, queue: 'cancel', threads: 1, concurrency: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'cancel' });
+    const controller = new AbortController();
+    let reports = 0;
+    const started = new Promise<void>((resolve) => {
+      const call = pool.apply(kernels.spin, [1e15], undefined, {
+        signal: controller.signal,
+        onProgress: () => {
+          reports++;
+          resolve();
+        },
+      });
+      void t.throwsAsync(call, { instanceOf: AbortError }).then((error) => {
+        t.is((error as AbortError).code, 'ABORT_ERR');
+        t.is((error as AbortError).cause, 'enough');
+      });
+    });
+    await started; // the kernel is running on the host: progress came back
+    t.true(reports >= 1);
+    controller.abort('enough');
+    // Waiting jobs of an aborted call are removed too.
+    const waiting = new AbortController();
+    const many = pool.map(kernels.spin, [1e15, 1e15, 1e15], { chunksize: 1, signal: waiting.signal });
+    waiting.abort();
+    await t.throwsAsync(many, { instanceOf: AbortError });
+    t.is(await pool.apply(kernels.countPrimes, [1000]), 168);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('progress reaches onProgress: never decreasing, ending at 1', async (t) => {
+  const redis = await startRedis();
+  const host = await startHost({ url: redis.url, queue: 'progress', threads: 1, concurrency: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'progress' });
+    const seen: number[] = [];
+    const n = await pool.apply(kernels.spin, [3e8], undefined, { onProgress: (f) => seen.push(f) });
+    t.is(n, 3e8);
+    t.is(seen.at(-1), 1);
+    for (let i = 1; i < seen.length; i++) t.true((seen[i] as number) > (seen[i - 1] as number));
+    const mapSeen: number[] = [];
+    t.deepEqual(await pool.map(kernels.countPrimes, [10, 100, 1000], { chunksize: 1, onProgress: (f) => mapSeen.push(f) }), [4, 25, 168]);
+    t.is(mapSeen.at(-1), 1);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('terminate() rejects unfinished calls with CancelledError and touches only its own jobs', async (t) => {
+  const redis = await startRedis();
+  const host = await startHost({ url: redis.url, queue: 'terminate', threads: 1, concurrency: 1 });
+  try {
+    const mine = new Pool({ connection: redis.url, queue: 'terminate' });
+    await using other = new Pool({ connection: redis.url, queue: 'terminate' });
+    const theirs = other.map(kernels.countPrimes, [10, 100, 1000], 1);
+    const doomed = mine.map(kernels.spin, [1e15, 1e15], 1);
+    mine.terminate();
+    await t.throwsAsync(doomed, { instanceOf: CancelledError });
+    await mine.join();
+    t.deepEqual(await theirs, [4, 25, 168]);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('a password-protected Redis works through the URL', async (t) => {
+  const redis = await startRedis({ password: 'p@ss word' });
+  const host = await startHost({ url: redis.url, queue: 'auth', threads: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'auth' });
+    t.is(await pool.apply(kernels.countPrimes, [100]), 25);
+    t.true(redis.url.includes('p%40ss%20word@'));
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('importing spindle does not load BullMQ or ioredis', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "export async function load(url, context, next) { if (/node_modules\\/(bullmq|ioredis)\\//.test(url)) console.log('LOADED ' + url); return next(url, context); }",
+  )}`;
+  const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+  const out = execFileSync(process.execPath, ['--import', register, '--input-type=module', '-e', "await import('spindle'); console.log('imported');"], {
+    encoding: 'utf8',
+    cwd: FIXTURES,
+  });
+  t.is(out.trim(), 'imported');
+  const cluster = execFileSync(process.execPath, ['--import', register, '--input-type=module', '-e', "await import('spindle/cluster');"], {
+    encoding: 'utf8',
+    cwd: FIXTURES,
+  });
+  t.regex(cluster, /LOADED .*bullmq/);
+});
