@@ -186,3 +186,26 @@ test('importing spindle does not load BullMQ or ioredis', async (t) => {
   });
   t.regex(cluster, /LOADED .*bullmq/);
 });
+
+test('a Redis restart mid-call (without persistence) ends the call with a coded error, not a hang', async (t) => {
+  const redis = await startRedis();
+  const dir = scratch();
+  const file = join(dir, 'log');
+  const host = await startHost({ url: redis.url, queue: 'restart', threads: 1, concurrency: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'restart', module, root: FIXTURES, checkInterval: 1 });
+    const release = join(dir, 'release');
+    const call = pool.apply(record, [file, 'started', release]);
+    await lines(file, 1);
+    await redis.restart(); // the job and its lock are gone with the old server's memory
+    const error = await t.throwsAsync(call);
+    t.true(['ERR_SPINDLE_CLUSTER_JOB_LOST', 'ERR_SPINDLE_CLUSTER_CONNECTION'].includes((error as { code?: string }).code ?? ''), String(error));
+    // The host's task ends (its late reply is ignored); the pool and the host have reconnected,
+    // and new work runs.
+    writeFileSync(release, 'go');
+    t.is(await pool.apply(square, [4]), 16);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
