@@ -14,7 +14,7 @@ const USAGE = `usage: spindle worker --connection URL --queue NAME --root DIR [-
   --queue       the BullMQ queue to take jobs from
   --root        function targets may come only from modules under this directory…
   --allow       …or from these packages or paths (repeatable)
-  --concurrency jobs at once on this host (default: --threads)
+  --concurrency jobs this host holds at once (default: 2 × --threads)
   --threads     native kernel threads and function worker threads (default: the number of CPUs)
 `;
 

@@ -152,9 +152,11 @@ function define(target: object, key: string, value: unknown): void {
  */
 export function fromRecord(record: ErrorRecord): Error {
   const Class = (record.kind !== undefined ? CLASSES[record.kind] : undefined) ?? Error;
-  // Built without running the constructor: spindle's classes take different arguments, and the
-  // remote stack, not one of this process, is the one worth keeping.
-  const error = Object.create(Class.prototype) as Error;
+  // A native Error (so `util.types.isNativeError` holds) given the class's prototype, without
+  // running its constructor: spindle's classes take different arguments, and the remote stack,
+  // not one of this process, is the one worth keeping.
+  const error = new Error(record.message);
+  Object.setPrototypeOf(error, Class.prototype);
   define(error, 'message', record.message);
   define(error, 'stack', record.stack ?? `${record.name}: ${record.message}`);
   // spindle's classes and AbortError derive `name` from a getter; others had it on the

@@ -225,10 +225,14 @@ export class Pool {
 
   /** Connections, made on first use. */
   #connect(): { queue: Queue; commands: Redis; replies: ReplyReader } {
-    this.#queue ??= new Queue(this.#queueName, { connection: { ...this.#connection } as ConnectionOptions });
-    this.#queue.on('error', () => {}); // reconnects by itself; calls fail through their own paths
-    this.#commands ??= connect(this.#connection, false, `pool:${this.#queueName}`);
-    this.#commands.on('error', () => {});
+    if (!this.#queue) {
+      this.#queue = new Queue(this.#queueName, { connection: { ...this.#connection } as ConnectionOptions });
+      this.#queue.on('error', () => {}); // reconnects by itself; calls fail through their own paths
+    }
+    if (!this.#commands) {
+      this.#commands = connect(this.#connection, false, `pool:${this.#queueName}`);
+      this.#commands.on('error', () => {});
+    }
     this.#replies ??= new ReplyReader(
       names(this.#queueName).reply(this.#id),
       this.#connection,

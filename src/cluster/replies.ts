@@ -41,8 +41,10 @@ export class ReplyReader {
     if (this.#closed) return;
     this.#wanted = true;
     if (this.#loop) return;
-    this.#redis ??= connect(this.#options, true, 'replies');
-    this.#redis.on('error', () => {}); // reconnects by itself; outstanding calls have a watchdog
+    if (!this.#redis) {
+      this.#redis = connect(this.#options, true, 'replies');
+      this.#redis.on('error', () => {}); // reconnects by itself; outstanding calls have a watchdog
+    }
     this.#loop = this.#run().finally(() => {
       this.#loop = undefined;
       if (this.#wanted && !this.#closed) this.start();
@@ -67,22 +69,27 @@ export class ReplyReader {
         continue;
       }
       if (first === null) continue;
-      const batch: Buffer[] = [first[1]];
+      // The first reply is handed on before the drain's round trip: a lone apply() waits for
+      // nothing else.
+      this.#dispatch([first[1]]);
       try {
         const more = (await redis.lpopBuffer(this.#key, DRAIN)) as Buffer[] | null;
-        if (more) batch.push(...more);
+        if (more) this.#dispatch(more);
       } catch (error) {
         this.#onError(error);
       }
-      for (const bytes of batch) {
-        let reply: Reply;
-        try {
-          reply = decode(bytes) as Reply;
-        } catch {
-          continue; // not ours to understand; the watchdog notices anything it leaves missing
-        }
-        this.#onReply(reply);
+    }
+  }
+
+  #dispatch(batch: Buffer[]): void {
+    for (const bytes of batch) {
+      let reply: Reply;
+      try {
+        reply = decode(bytes) as Reply;
+      } catch {
+        continue; // not ours to understand; the watchdog notices anything it leaves missing
       }
+      this.#onReply(reply);
     }
   }
 

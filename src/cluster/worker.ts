@@ -41,7 +41,11 @@ export interface WorkerOptions {
   root: string;
   /** More modules that may be loaded: package names, or paths (a file, or a directory and what is under it). */
   allow?: readonly string[] | undefined;
-  /** Jobs run at once on this host; default `threads`. */
+  /**
+   * Jobs this host holds at once; default `2 × threads`: while one job computes, the next is
+   * already fetched, which hides the queue's round trips. Each held job is one a busier host
+   * cannot take, so raise it for I/O-bound targets, not for long CPU-bound ones.
+   */
   concurrency?: number | undefined;
   /** Native kernel threads, and worker threads for function targets; default `os.availableParallelism()`. */
   threads?: number | undefined;
@@ -112,7 +116,7 @@ function checkWorkerOptions(raw: unknown): Options {
     queue: o.queue,
     policy: modulePolicy(o.root, allow as string[]),
     threads,
-    concurrency: o.concurrency === undefined ? threads : checkInteger('options.concurrency', o.concurrency, 1, 10_000),
+    concurrency: o.concurrency === undefined ? 2 * threads : checkInteger('options.concurrency', o.concurrency, 1, 10_000),
     maxPayload:
       o.maxPayload === undefined ? DEFAULT_MAX_PAYLOAD : checkInteger('options.maxPayload', o.maxPayload, 1, 512 * 1024 * 1024),
     lockDuration: seconds('options.lockDuration', o.lockDuration, 30_000),
