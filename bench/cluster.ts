@@ -20,8 +20,8 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kernels, Pool as LocalPool } from 'spindle';
 import { Pool } from 'spindle/cluster';
-import { type Host, startHost } from '../__test__/helpers/hosts.ts';
-import { startRedis } from '../__test__/helpers/redis.ts';
+import { type Host, startHost } from '../__test__/helpers/hosts.js';
+import { startRedis } from '../__test__/helpers/redis.js';
 import { square } from './cluster/targets.mjs';
 
 const ROOT = fileURLToPath(new URL('./cluster/', import.meta.url));
@@ -123,7 +123,7 @@ await withHosts(1, 2, async (queue) => {
 });
 
 log('');
-const LIMIT = Number(process.env.BENCH_PRIMES_LIMIT ?? 2e8);
+const LIMIT = Number(process.env.BENCH_PRIMES_LIMIT ?? 1e9);
 const RANGES = 16;
 log(`## countPrimes over ${RANGES} ranges (limit ${LIMIT.toExponential()}), chunksize 1, each host 1 native thread`);
 log('');

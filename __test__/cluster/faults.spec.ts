@@ -8,8 +8,8 @@ import { pathToFileURL } from 'node:url';
 import test from 'ava';
 import { AbortError, CancelledError, kernels } from 'spindle';
 import { Pool } from 'spindle/cluster';
-import { FIXTURES, startHost } from '../helpers/hosts.ts';
-import { startRedis } from '../helpers/redis.ts';
+import { FIXTURES, startHost } from '../helpers/hosts.js';
+import { startRedis } from '../helpers/redis.js';
 import { logAndDouble, record, square } from '../fixtures/cluster/targets.mjs';
 
 const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));

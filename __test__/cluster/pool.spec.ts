@@ -7,9 +7,9 @@ import { pathToFileURL } from 'node:url';
 import test from 'ava';
 import { kernels, Pool as LocalPool, SpindleError, TimeoutError, ValueError } from 'spindle';
 import { Pool } from 'spindle/cluster';
-import { FIXTURES, type Host, startHost } from '../helpers/hosts.ts';
-import { type RedisServer, startRedis } from '../helpers/redis.ts';
-import { add, echo, failCustom, failWithSpindleError, failWithTypeError, failWithValueError, square, where } from '../fixtures/cluster/targets.mjs';
+import { FIXTURES, type Host, startHost } from '../helpers/hosts.js';
+import { type RedisServer, startRedis } from '../helpers/redis.js';
+import { add, echo, failCustom, failWithSpindleError, failWithTypeError, failWithValueError, flaky, square, where } from '../fixtures/cluster/targets.mjs';
 
 const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));
 const QUEUE = 'pool-spec';
@@ -46,7 +46,7 @@ test('map, starmap, imap and imapUnordered over 10 000 items equal the local Poo
   const unordered: number[] = [];
   for await (const v of p.imapUnordered<number>(square, ITEMS, 250)) unordered.push(v);
   t.is(unordered.length, ITEMS.length);
-  t.deepEqual([...unordered].sort((a, b) => a - b), [...expected].sort((a, b) => a - b));
+  t.deepEqual([...unordered].sort((a, b) => a - b), [...(expected as number[])].sort((a, b) => a - b));
   t.deepEqual(await p.map(square, []), []);
   t.deepEqual(await p.mapAsync(square, [2, 3]).get(), [4, 9]);
   t.deepEqual(await p.starmapAsync(add, [[2, 3]]).get(), [5]);
@@ -177,4 +177,13 @@ test('close() refuses new work, lets submitted work finish; join() waits for it'
   await t.throwsAsync(q.join(), { instanceOf: ValueError });
   q.terminate();
   await q.join();
+});
+
+test('retries are opt-in: one attempt by default, `attempts` tries again', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spindle-retry-'));
+  await using once = pool();
+  await t.throwsAsync(once.apply(flaky, [join(dir, 'a'), 1]), { instanceOf: RangeError, message: 'attempt 1 fails' });
+  await using thrice = pool({ attempts: 3, backoff: { type: 'fixed', delay: 0.01 } });
+  t.is(await thrice.apply(flaky, [join(dir, 'b'), 2]), 'ok after 3');
+  await t.throwsAsync(thrice.apply(flaky, [join(dir, 'c'), 5]), { instanceOf: RangeError, message: 'attempt 3 fails' });
 });

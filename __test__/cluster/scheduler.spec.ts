@@ -8,8 +8,8 @@ import test from 'ava';
 import { Queue } from 'bullmq';
 import { ValueError } from 'spindle';
 import { Scheduler } from 'spindle/cluster';
-import { FIXTURES, type Host, startHost } from '../helpers/hosts.ts';
-import { type RedisServer, startRedis } from '../helpers/redis.ts';
+import { FIXTURES, type Host, startHost } from '../helpers/hosts.js';
+import { type RedisServer, startRedis } from '../helpers/redis.js';
 import { failWithTypeError, record } from '../fixtures/cluster/targets.mjs';
 
 const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));

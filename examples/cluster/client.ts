@@ -4,7 +4,7 @@
  */
 import { kernels } from 'spindle';
 import { Pool, Scheduler } from 'spindle/cluster';
-import { normalise, remind, wordCount } from './tasks.ts';
+import { normalise, remind, wordCount } from './tasks.js';
 
 const connection = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // `module` names where the function targets are exported; it travels as its path relative to
@@ -17,7 +17,7 @@ const options = { connection, queue: 'spindle-example', module: new URL('./tasks
   console.log('primes below 1e6, 2e6, 3e6:', await pool.map(kernels.countPrimes, [1e6, 2e6, 3e6], 1));
   // Functions run on the hosts' worker threads, 1000 items in a few jobs.
   const lines = Array.from({ length: 1000 }, (_, i) => 'word '.repeat(i % 7));
-  const counts = await pool.map(wordCount, lines);
+  const counts = await pool.map<number>(wordCount, lines);
   console.log('words in 1000 lines:', counts.reduce((a, b) => a + b, 0));
   // Typed arrays arrive as typed arrays.
   const normalised = await pool.apply(normalise, [Float64Array.of(1, -4, 2)]);

@@ -4,12 +4,30 @@
  * scheduler or worker is made from. ioredis is imported here, so `import 'spindle'` never loads
  * it: only `spindle/cluster` does.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 import { invalidArgType, invalidArgValue } from './spindle.js';
 
-export type { RedisOptions };
+/**
+ * ioredis's connection options (host, port, password, `tls`, `db`, `sentinels`…), for when a URL
+ * cannot say it all.
+ *
+ * @example
+ * ```ts
+ * const options: RedisOptions = { host: 'redis.internal', port: 6380, password: process.env.REDIS_PASSWORD, tls: { ca } };
+ * new Pool({ connection: options, queue: 'render' });
+ * ```
+ */
+export type RedisOptions = IORedisOptions;
 
-/** A connection as users give it. */
+/**
+ * Where Redis is: `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS, certificates
+ * checked against the host name), `unix:/path/to/socket` (`?db=N`), or {@link RedisOptions}.
+ *
+ * @example
+ * ```ts
+ * const connection: Connection = `redis://:${encodeURIComponent(password)}@10.0.0.5:6379/2`;
+ * ```
+ */
 export type Connection = string | URL | RedisOptions;
 
 function integer(name: string, text: string, url: string): number {

@@ -37,6 +37,7 @@ import { DEFAULT_MAX_PAYLOAD, encode, type JobData, names, type Reply, type Targ
  * ```
  */
 export interface Backoff {
+  /** `'fixed'`: `delay` every time; `'exponential'`: `delay`, then doubling. */
   type: 'fixed' | 'exponential';
   /** Seconds before the first retry. */
   delay: number;

@@ -65,11 +65,17 @@ export interface ClusterEventOptions {
  * ```
  */
 export interface ClusterSchedEvent {
+  /** When it runs: Unix time in seconds. */
   readonly time: number;
+  /** Lower runs first among events due together. */
   readonly priority: number;
+  /** Order of entry in this Scheduler. */
   readonly sequence: number;
+  /** The target: a kernel, or a function exported from the Scheduler's module. */
   readonly action: TargetFunction;
+  /** The arguments. */
   readonly argument: readonly unknown[];
+  /** The trailing keyword object (`{}` when none was given). */
   readonly kwargs: Record<string, unknown>;
   /** The BullMQ job id (or, for `every`, the job scheduler's id). */
   readonly id: string;
