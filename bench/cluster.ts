@@ -18,6 +18,8 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { kernels, Pool as LocalPool } from 'spindle';
 import { Pool } from 'spindle/cluster';
 import { type Host, startHost } from '../__test__/helpers/hosts.js';
@@ -100,8 +102,36 @@ for (const hostCount of [1, 2]) {
 log('');
 log(`## applyAsync round trips (${LAT} calls, one at a time, 1 host)`);
 log('');
-log('| target | p50 ms | p99 ms | mean ms |');
-log('| --- | --- | --- | --- |');
+log('| target | p50 ms | p99 ms | mean ms | load avg |');
+log('| --- | --- | --- | --- | --- |');
+const stats = (times: number[]): string => {
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  return `${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${mean.toFixed(2)} | ${load()}`;
+};
+{
+  // The floor under any BullMQ-based round trip here: a bare BullMQ Worker in this process whose
+  // processor pushes to a list the caller BLPOPs — no spindle, no second process.
+  const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
+  const queue = new Queue('bench-raw', { connection });
+  const push = new Redis(connection);
+  const wait = new Redis(connection);
+  const worker = new Worker('bench-raw', async () => void (await push.rpush('bench-raw-reply', 'x')), { connection, concurrency: 2 });
+  await worker.waitUntilReady();
+  const times: number[] = [];
+  for (let i = 0; i < LAT + 50; i++) {
+    const start = performance.now();
+    await queue.add('x', {}, { removeOnComplete: true });
+    await wait.blpop('bench-raw-reply', 0);
+    if (i >= 50) times.push(performance.now() - start);
+  }
+  log(`| reference: bare BullMQ add → processor → RPUSH/BLPOP, one process | ${stats(times)} |`);
+  await worker.close();
+  await queue.close();
+  push.disconnect();
+  wait.disconnect();
+}
 await withHosts(1, 2, async (queue) => {
   await using pool = new Pool({ connection: redis.url, queue, module, root: ROOT });
   for (const [label, fn, args] of [
@@ -115,10 +145,7 @@ await withHosts(1, 2, async (queue) => {
       await pool.applyAsync(fn, [...args]).get();
       times.push(performance.now() - start);
     }
-    times.sort((a, b) => a - b);
-    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    log(`| ${label} | ${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${mean.toFixed(2)} |`);
+    log(`| ${label} | ${stats(times)} |`);
   }
 });
 

@@ -31,8 +31,9 @@ test('a host SIGKILLed mid-map loses nothing: its job runs again elsewhere, the 
   const dir = scratch();
   const file = join(dir, 'log');
   const release = join(dir, 'release');
-  // Short locks so the dead host's job comes back within seconds (the survivor's stall check).
-  const opts = { url: redis.url, queue: 'kill', threads: 1, concurrency: 1, lockDuration: 2, stalledInterval: 1 };
+  // Short locks so the dead host's job comes back within seconds (the survivor's stall check),
+  // long enough that a live host under load still renews its own in time.
+  const opts = { url: redis.url, queue: 'kill', threads: 1, concurrency: 1, lockDuration: 5, stalledInterval: 2 };
   const victim = await startHost(opts);
   try {
     await using pool = new Pool({ connection: redis.url, queue: 'kill', module, root: FIXTURES });

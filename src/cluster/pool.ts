@@ -307,13 +307,24 @@ export class Pool {
     };
     const jobs = encoded.map(({ bytes }, i) => ({
       name: 'kernel' in target ? target.kernel : target.export,
-      data: { v: 1, t: target, c: call.id, i, s: star, a: bytes.toString('base64'), n: sizes[i] ?? 0, r: replies.key } satisfies JobData,
+      data: {
+        v: 1,
+        t: target,
+        c: call.id,
+        i,
+        s: star,
+        a: bytes.toString('base64'),
+        n: sizes[i] ?? 0,
+        r: replies.key,
+        ...(onProgress ? { g: true } : {}),
+      } satisfies JobData,
       opts: { ...this.#jobOptions, jobId: call.jobIds[i] as string },
     }));
     const adding = (async () => {
-      for (let start = 0; start < jobs.length && !call.ended; start += ADD_BATCH) {
-        await queue.addBulk(jobs.slice(start, start + ADD_BATCH));
-      }
+      const [only] = jobs;
+      // One job (apply): `add` skips addBulk's transaction, a little less latency.
+      if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
+      else for (let start = 0; start < jobs.length && !call.ended; start += ADD_BATCH) await queue.addBulk(jobs.slice(start, start + ADD_BATCH));
     })();
     adding.catch((error: unknown) =>
       call.fail(clusterError(`the call's jobs could not be queued: ${error instanceof Error ? error.message : String(error)}`, 'ERR_SPINDLE_CLUSTER_CONNECTION', { cause: error })),

@@ -1,6 +1,7 @@
 /**
- * A client's end of its reply list: one blocking connection that waits (BLPOP) for replies and
- * drains what has piled up (LPOP with a count) in one round trip, handing each decoded reply to
+ * A client's end of its reply list: one blocking connection that waits for replies and takes
+ * what has piled up in the same command (BLMPOP; BLPOP then LPOP with a count before Redis 7),
+ * handing each decoded reply to
  * `onReply`. It runs only while the owner has work outstanding, so an idle pool holds no pending
  * command.
  */
@@ -23,6 +24,8 @@ export class ReplyReader {
   #loop: Promise<void> | undefined;
   #wanted = false;
   #closed = false;
+  /** Whether the server has BLMPOP (Redis ≥ 7); found out on first use. */
+  #blmpop = true;
 
   constructor(key: string, options: RedisOptions, onReply: (reply: Reply) => void, onError: (error: unknown) => void) {
     this.#key = key;
@@ -59,24 +62,28 @@ export class ReplyReader {
   async #run(): Promise<void> {
     const redis = this.#redis as Redis;
     while (this.#wanted && !this.#closed) {
-      let first: [Buffer, Buffer] | null;
       try {
-        first = (await redis.blpopBuffer(this.#key, BLOCK_SECONDS)) as [Buffer, Buffer] | null;
-      } catch (error) {
-        if (this.#closed) return;
-        this.#onError(error);
-        await new Promise((r) => setTimeout(r, 200));
-        continue;
-      }
-      if (first === null) continue;
-      // The first reply is handed on before the drain's round trip: a lone apply() waits for
-      // nothing else.
-      this.#dispatch([first[1]]);
-      try {
+        if (this.#blmpop) {
+          // Redis 7: wait and drain in one command.
+          const got = (await redis.callBuffer('blmpop', BLOCK_SECONDS, 1, this.#key, 'LEFT', 'COUNT', DRAIN)) as [Buffer, Buffer[]] | null;
+          if (got) this.#dispatch(got[1]);
+          continue;
+        }
+        const first = (await redis.blpopBuffer(this.#key, BLOCK_SECONDS)) as [Buffer, Buffer] | null;
+        if (first === null) continue;
+        // The first reply is handed on before the drain's round trip: a lone apply() waits for
+        // nothing else.
+        this.#dispatch([first[1]]);
         const more = (await redis.lpopBuffer(this.#key, DRAIN)) as Buffer[] | null;
         if (more) this.#dispatch(more);
       } catch (error) {
+        if (this.#closed) return;
+        if (this.#blmpop && /unknown command/i.test(error instanceof Error ? error.message : '')) {
+          this.#blmpop = false; // Redis 6.2: BLPOP, then LPOP with a count
+          continue;
+        }
         this.#onError(error);
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
   }

@@ -35,6 +35,8 @@ export interface JobData {
   n: number;
   /** Where to push replies (a pool's list); absent for scheduled events. */
   r?: string;
+  /** Whether the caller listens to progress (otherwise none is sent). */
+  g?: boolean;
 }
 
 /** What a worker host pushes to a reply list. */
@@ -105,6 +107,7 @@ export function checkJobData(data: unknown): JobData {
     typeof d.a === 'string' &&
     typeof d.n === 'number' &&
     (d.r === undefined || typeof d.r === 'string') &&
+    (d.g === undefined || typeof d.g === 'boolean') &&
     d.t !== null &&
     typeof d.t === 'object' &&
     (typeof (d.t as { kernel?: unknown }).kernel === 'string' ||

@@ -80,6 +80,11 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
+/** The reply command defined on a host's command connection. */
+interface ReplyCommand {
+  spindleReply(key: string, message: Buffer, ttlSeconds: number): Promise<number>;
+}
+
 /** How often a chunk's progress is sent, at most. */
 const PROGRESS_MS = 100;
 /** How long a cancelled call's id is remembered, so its jobs that start later stop at once. */
@@ -164,7 +169,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   configure({ threads: o.threads });
   const keys = names(o.queue);
   const runner = new FunctionRunner(o.threads);
-  const commands: Redis = connect(o.connection, false, `worker:${o.queue}`);
+  const commands = connect(o.connection, false, `worker:${o.queue}`) as Redis & ReplyCommand;
+  // One command per reply: push, and give a list its time to live when the push created it
+  // (a client that vanished leaves nothing behind for ever).
+  commands.defineCommand('spindleReply', {
+    numberOfKeys: 1,
+    lua: "local n = redis.call('RPUSH', KEYS[1], ARGV[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return n",
+  });
   const subscriber: Redis = connect(o.connection, true, `worker-cancel:${o.queue}`);
   commands.on('error', () => {});
   subscriber.on('error', () => {});
@@ -213,7 +224,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   async function reply(data: JobData, message: Reply | SchedReply): Promise<void> {
     const bytes = process.getBuiltinModule('node:v8').serialize(message);
-    if (data.r !== undefined) await commands.multi().rpush(data.r, bytes).expire(data.r, REPLY_TTL_SECONDS).exec();
+    if (data.r !== undefined) await commands.spindleReply(data.r, bytes, REPLY_TTL_SECONDS);
     else if (!('p' in message)) await commands.publish(keys.sched, bytes);
   }
 
@@ -229,7 +240,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     const jobId = job.id ?? '';
     const progress = (done: number): void => {
       const now = Date.now();
-      if (data.r === undefined || now - lastProgress < PROGRESS_MS) return;
+      if (data.r === undefined || data.g !== true || now - lastProgress < PROGRESS_MS) return;
       lastProgress = now;
       void reply(data, { c: data.c, i: data.i, p: Math.min(1, done / Math.max(1, data.n)) }).catch(() => {});
     };
