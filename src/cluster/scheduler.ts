@@ -98,6 +98,10 @@ export interface ClusterRepetition {
 }
 
 const ID = /^[\w.-]{1,200}$/;
+
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 /** BullMQ's priorities run from 1 (first) to 2^21; spindle's 0 … 2^21 − 1 map onto them. */
 const MAX_PRIORITY = 2 ** 21 - 1;
 const KEEP = { age: 3600 };
@@ -413,6 +417,11 @@ export class Scheduler {
         this.#heard(event.id, clusterError(`event ${event.id} failed: ${job?.failedReason ?? 'no reason given'}`, 'ERR_SPINDLE_CLUSTER_JOB_FAILED'));
       }
     }
+  }
+
+  /** `await using scheduler = new Scheduler(…)`: disconnects on leaving the block (events stay planned). */
+  async [asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Disconnects. Planned events stay in Redis and still run. */
