@@ -210,3 +210,49 @@ test('a Redis restart mid-call (without persistence) ends the call with a coded 
     await redis.stop();
   }
 });
+
+test('rediss:// connects over TLS, checking the certificate (URL on the host, ioredis options on the client)', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const dir = scratch();
+  const f = (name: string): string => join(dir, name);
+  const openssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=spindle test CA']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
+  writeFileSync(f('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1', '-extfile', f('san.ext')]);
+  const redis = await startRedis({ password: 'tls secret', tls: { cert: f('server.pem'), key: f('server.key'), ca: f('ca.pem') } });
+  // The host trusts the test CA through Node's own variable, and takes the URL as it is.
+  const host = await startHost({ url: redis.url, queue: 'tls', threads: 1, env: { NODE_EXTRA_CA_CERTS: f('ca.pem') } });
+  try {
+    t.regex(redis.url, /^rediss:\/\//);
+    await using pool = new Pool({
+      connection: { host: 'localhost', port: redis.port, password: 'tls secret', tls: { ca: readFileSync(f('ca.pem')) } },
+      queue: 'tls',
+    });
+    t.is(await pool.apply(kernels.countPrimes, [100]), 25);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});
+
+test('aborting a call stops its running function target (its worker thread is replaced)', async (t) => {
+  const redis = await startRedis();
+  const dir = scratch();
+  const file = join(dir, 'log');
+  // One job and one thread: the next call runs only once the cancelled one has let go of both.
+  const host = await startHost({ url: redis.url, queue: 'cancel-fn', threads: 1, concurrency: 1 });
+  try {
+    await using pool = new Pool({ connection: redis.url, queue: 'cancel-fn', module, root: FIXTURES });
+    const controller = new AbortController();
+    const call = pool.apply(record, [file, 'waiting', join(dir, 'never')], undefined, { signal: controller.signal });
+    await lines(file, 1); // it is running on the host
+    controller.abort();
+    await t.throwsAsync(call, { instanceOf: AbortError });
+    t.is(await pool.apply(square, [5]), 25);
+    t.is(await pool.apply(kernels.countPrimes, [1000]), 168);
+  } finally {
+    await host.kill();
+    await redis.stop();
+  }
+});

@@ -31,8 +31,18 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir];
+/** PEM files of a server certificate, its key and the CA that signed it. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+function launch(port: number, dir: string, password: string | undefined, tls: TlsFiles | undefined): Promise<ChildProcess> {
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir];
   if (password !== undefined) args.push('--requirepass', password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -65,14 +75,17 @@ function halt(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts a redis-server; `password` sets `--requirepass`. */
-export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * Starts a redis-server; `password` sets `--requirepass`; `tls` makes it speak only TLS (the URL
+ * is then `rediss://localhost:PORT`).
+ */
+export async function startRedis(options: { password?: string; tls?: TlsFiles } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'spindle-redis-'));
-  let child = await launch(port, dir, options.password);
+  let child = await launch(port, dir, options.password, options.tls);
   const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   return {
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: options.tls ? `rediss://${auth}localhost:${port}` : `redis://${auth}127.0.0.1:${port}`,
     port,
     async stop() {
       await halt(child);
@@ -80,7 +93,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
     },
     async restart() {
       await halt(child);
-      child = await launch(port, dir, options.password);
+      child = await launch(port, dir, options.password, options.tls);
     },
   };
 }
