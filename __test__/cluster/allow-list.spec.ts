@@ -1,7 +1,7 @@
 // The allow-list as an attacker with write access to the queue meets it: jobs crafted by hand
 // (not by a Pool) naming absolute paths, URLs, `..` escapes and a symbolic link out of the root.
 // Each fails with the coded refusal, and the host keeps serving.
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -76,4 +76,23 @@ test('a module under the root runs, and the host is still serving after the refu
   await using pool = new Pool({ connection: redis.url, queue: QUEUE });
   t.is(await pool.apply(kernels.countPrimes, [100]), 25);
   t.is(host.child.exitCode, null);
+});
+
+test('a package given with --allow is resolved from the host root and runs', async (t) => {
+  const pkgRoot = mkdtempSync(join(tmpdir(), 'spindle-pkg-'));
+  const dir = join(pkgRoot, 'node_modules', 'my-tasks');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'my-tasks', type: 'module', exports: './index.js' }));
+  writeFileSync(join(dir, 'index.js'), 'export function triple(x) { return 3 * x; }\n');
+  const pkgHost = await startHost({ url: redis.url, queue: 'allow-pkg', root: pkgRoot, allow: ['my-tasks'], threads: 1 });
+  try {
+    // The client only names the export: its own copy of the function need not exist.
+    const triple = function triple(_x: number): number {
+      throw new Error('runs on the host, not here');
+    };
+    await using pool = new Pool({ connection: redis.url, queue: 'allow-pkg', module: 'my-tasks' });
+    t.deepEqual(await pool.map(triple, [1, 2, 3]), [3, 6, 9]);
+  } finally {
+    await pkgHost.kill();
+  }
 });
