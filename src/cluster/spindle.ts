@@ -17,11 +17,10 @@ export {
   SpindleError,
   TimeoutError,
   ValueError,
-  backend,
   configure,
   kernels,
 } from '../index.js';
-export type { KernelFunctionName, TargetFunction } from '../index.js';
+export type { TargetFunction } from '../index.js';
 export { invalidArgType, invalidArgValue, outOfRange } from '../arg-errors.js';
 export { checkInteger, checkOptionalFunction, checkOptionalSignal, checkOptions } from '../validate.js';
 export { kernelNameOf } from '../kernels.js';
