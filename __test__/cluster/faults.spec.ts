@@ -256,3 +256,22 @@ test('aborting a call stops its running function target (its worker thread is re
     await redis.stop();
   }
 });
+
+test('Redis gone for good mid-call ends the call with ERR_SPINDLE_CLUSTER_CONNECTION, not a hang', async (t) => {
+  const redis = await startRedis();
+  const dir = scratch();
+  const file = join(dir, 'log');
+  const host = await startHost({ url: redis.url, queue: 'gone', threads: 1, concurrency: 1 });
+  const pool = new Pool({ connection: redis.url, queue: 'gone', module, root: FIXTURES, checkInterval: 1 });
+  try {
+    const call = pool.apply(record, [file, 'started', join(dir, 'never')]);
+    await lines(file, 1);
+    await redis.stop();
+    const error = await t.throwsAsync(call);
+    t.is((error as { code?: string }).code, 'ERR_SPINDLE_CLUSTER_CONNECTION', String(error));
+  } finally {
+    pool.terminate();
+    await pool.join(); // closes without waiting for Redis
+    await host.kill();
+  }
+});

@@ -342,7 +342,9 @@ export class Pool {
     call.fail(error);
     const queue = this.#queue;
     const commands = this.#commands;
-    if (!queue || !commands) return;
+    // Redis out of reach: nothing to remove or tell (waiting jobs stay; a host that runs one
+    // replies to a call that has ended, and the reply is dropped).
+    if (!queue || !commands || commands.status !== 'ready') return;
     // First the broadcast (hosts also remember it, so a job of this call that starts later stops
     // at once), then the waiting jobs: `remove` leaves a job a host holds (that one the
     // broadcast stops).
@@ -373,13 +375,17 @@ export class Pool {
    * three checks ends every call with `ERR_SPINDLE_CLUSTER_CONNECTION`. Never a hang.
    */
   async #check(): Promise<void> {
-    if (this.#checking || !this.#queue || !this.#replies) return;
+    if (this.#checking || !this.#queue || !this.#replies || !this.#commands) return;
     this.#checking = true;
     try {
       const now = Date.now();
       const quiet = [...this.#calls.values()].filter((c) => !c.ended && now - c.lastActivity >= this.#checkMs);
       if (quiet.length === 0) return;
-      const backlog = await this.#replies.backlog();
+      // Not connected: a failed check at once (a command would wait through ioredis's retries).
+      if (this.#commands.status !== 'ready') throw new Error(`the connection is ${this.#commands.status}`);
+      // On the command connection, which gives up while Redis is away (the reader's blocking
+      // one retries for ever, and the watchdog must not wait on it).
+      const backlog = await this.#commands.llen(this.#replies.key);
       for (const call of quiet) {
         for (const i of call.pendingChunks(CHECK_LIMIT)) {
           const id = call.jobIds[i] as string;
@@ -516,9 +522,15 @@ export class Pool {
     this.#replies = undefined;
     this.#queue = undefined;
     this.#commands = undefined;
-    await replies?.close();
-    if (commands && replies) await commands.del(replies.key).catch(() => {});
-    await Promise.allSettled([queue?.close(), commands?.quit()]);
+    replies?.close();
+    if (commands?.status === 'ready') {
+      if (replies) await commands.del(replies.key).catch(() => {});
+      await Promise.allSettled([queue?.close(), commands.quit()]);
+    } else {
+      // Redis out of reach: a graceful close would wait for it; drop the connections instead.
+      commands?.disconnect();
+      void queue?.disconnect().catch(() => {});
+    }
   }
 
   /** `await using pool = new Pool(…)`: terminates on leaving the block, as Python's `with`. */

@@ -100,21 +100,16 @@ export class ReplyReader {
     }
   }
 
-  /** How many replies wait in the list (for the watchdog: a reply may be on its way). */
-  async backlog(): Promise<number> {
-    return this.#redis ? this.#redis.llen(this.#key) : 0;
-  }
-
   /** Stops reading and disconnects; replies not yet read are dropped with the list. */
-  async close(): Promise<void> {
+  close(): void {
     this.#closed = true;
     this.#wanted = false;
     const redis = this.#redis;
     this.#redis = undefined;
     if (redis) {
-      await redis.del(this.#key).catch(() => {});
       redis.disconnect();
     }
-    await this.#loop?.catch(() => {});
+    // Not awaited: a wait queued while Redis is away is never settled by ioredis once the
+    // connection is dropped, and the loop ends by itself (`#closed`) when it is.
   }
 }
