@@ -1,7 +1,7 @@
 // The layers of src/ and the directions imports may take (`npm run lint` checks them). Each
 // layer may import its own modules and the layers below it, never one above:
 //
-//   core/  ←  wire/  ←  sync/, kernels/  ←  threading/, multiprocessing/  ←  entry/, index.ts, internal.ts
+//   core/  ←  wire/  ←  sync/, kernels/  ←  threading/, multiprocessing/  ←  entry/, index.ts, internal.ts  ←  cluster/
 //
 // `core/` (errors, validators, clock, who is running, file locations) imports no
 // other layer; `wire/` (the codec and every cross-thread message) only core; `sync/` and
@@ -44,10 +44,25 @@ module.exports = {
     layer('entry', ['core', 'wire', 'sync', 'kernels', 'threading', 'multiprocessing']),
     {
       name: 'nothing-imports-the-top',
-      comment: 'index.ts and internal.ts only re-export; nothing in src/ imports them',
+      comment: 'index.ts and internal.ts only re-export; nothing in src/ imports them but the cluster',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^src/', pathNot: '^src/cluster/' },
       to: { path: '^src/(index|internal)\\.ts$' },
+    },
+    {
+      name: 'cluster-on-the-public-entry',
+      comment:
+        'src/cluster/ (spindle/cluster) is built on the public index, which its bundle imports as the package itself, and on the stateless helpers of core/; nothing else',
+      severity: 'error',
+      from: { path: '^src/cluster/' },
+      to: { path: '^src/', pathNot: ['^src/cluster/', '^src/index\\.ts$', '^src/core/(validate|identity|preloads)\\.ts$'] },
+    },
+    {
+      name: 'nothing-imports-the-cluster',
+      comment: 'spindle/cluster is the top: import spindle never loads it (nor BullMQ)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cluster/' },
+      to: { path: '^src/cluster/' },
     },
   ],
   options: {

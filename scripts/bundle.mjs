@@ -13,6 +13,7 @@
 // so its imports do not split the main entry's modules into more chunks (each chunk is one more
 // file for `import 'spindle'` to load).
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -27,6 +28,21 @@ const entryPoints = [
   // every entry splits the shared code into more chunks for `import 'spindle'` to load.
   'src/internal.ts',
 ];
+
+// spindle/cluster: its public entry, the `spindle` bin, and the thread entry a worker host starts
+// by path; the only code that reaches BullMQ and ioredis. Built on its own, so it neither splits
+// the public entry's modules into more chunks nor duplicates them: the cluster imports spindle's
+// public index (`src/cluster/spindle.ts`), and that import becomes one of the package itself,
+// `'spindle'` — at run time the very modules a program that imports 'spindle' has.
+const clusterEntryPoints = ['src/cluster/index.ts', 'src/cluster/cli.ts', 'src/cluster/function-worker.ts'];
+const publicIndexAsPackage = {
+  name: 'public-index-as-package',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
+      args.importer.includes(`${join('src', 'cluster')}`) ? { path: 'spindle', external: true } : undefined,
+    );
+  },
+};
 
 // Stale .js from an older layout would otherwise ship (package.json "files": dist/**/*.js), so
 // dist/ starts empty; `npm run build:ts` runs this first and tsc's declarations after.
@@ -50,3 +66,10 @@ const common = {
 
 await build({ ...common, entryPoints, chunkNames: '[name]-[hash]', splitting: true });
 await build({ ...common, entryPoints: ['src/entry/kernel-worker.ts'] });
+await build({
+  ...common,
+  entryPoints: clusterEntryPoints,
+  chunkNames: 'cluster/[name]-[hash]',
+  splitting: true,
+  plugins: [publicIndexAsPackage],
+});

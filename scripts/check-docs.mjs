@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Part of `npm run docs`: every export of the public entry (src/index.ts) — class, function,
+// Part of `npm run docs`: every export of the public entries (src/index.ts, src/cluster/index.ts) — class, function,
 // options interface, type, and each kernel — must carry an `@example` in its TSDoc. Reads the
 // JSON TypeDoc writes beside the HTML (typedoc.json's "json" option). Exits non-zero and lists
 // what lacks one.
@@ -15,14 +15,23 @@ const documented = (node) =>
   (node.signatures ?? []).some((s) => hasExample(s.comment)) ||
   (node.getSignature && hasExample(node.getSignature.comment));
 
+// With several entry points TypeDoc nests each entry's exports under a module (kind 2).
+const exported = (project.children ?? []).flatMap((node) =>
+  node.kind === 2
+    ? (node.children ?? []).map((child) => ({
+        ...child,
+        name: node.name === 'index' ? child.name : `${node.name}.${child.name}`,
+      }))
+    : [node],
+);
 const missing = [];
-for (const node of project.children ?? []) {
+for (const node of exported) {
   if (!documented(node)) missing.push(node.name);
   // The kernels namespace: each kernel is a function users call.
   if (node.name === 'kernels')
     for (const k of node.children ?? []) if (!documented(k)) missing.push(`kernels.${k.name}`);
 }
-const total = (project.children ?? []).length;
+const total = exported.length;
 if (missing.length) {
   console.error(`${missing.length} of the public exports have no @example: ${missing.join(', ')}`);
   process.exit(1);

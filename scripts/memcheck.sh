@@ -14,6 +14,7 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get ins
 node scripts/build-test-binding.mjs >/dev/null || { echo "building the test addon failed"; exit 2; }
 addon=$(ls .cache/test-binding/*.node 2>/dev/null | head -1)
 [ -n "$addon" ] || { echo "no .cache/test-binding/*.node"; exit 2; }
+export NAPI_RS_NATIVE_LIBRARY_PATH="$PWD/$addon"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -21,7 +22,7 @@ start=$(date +%s)
 # --smc-check: V8 writes and runs its own machine code. --jitless keeps that to a minimum.
 valgrind --tool=memcheck --smc-check=all-non-file --leak-check=full --show-leak-kinds=definite \
   --errors-for-leak-kinds=definite --num-callers=40 --error-exitcode=0 --log-file="$log" \
-  env NAPI_RS_NATIVE_LIBRARY_PATH="$PWD/$addon" node --jitless --expose-gc scripts/memcheck-kat.mjs
+  node --jitless --expose-gc scripts/memcheck-kat.mjs
 kat=$?
 seconds=$(( $(date +%s) - start ))
 

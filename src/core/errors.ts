@@ -28,6 +28,13 @@
  * | `ERR_SPINDLE_DATA_CLONE` | `TypeError` | arguments cannot be sent to a worker or child (functions, sockets…) |
  * | `ERR_SPINDLE_NOT_SHAREABLE` | `TypeError` | a shared object cannot cross to where it was sent |
  * | `ERR_SPINDLE` | {@link SpindleError} | a `SpindleError` constructed without a code (spindle itself always gives one) |
+ * | `ERR_SPINDLE_CLUSTER_MODULE_NOT_ALLOWED` | {@link SpindleError} | `spindle/cluster`: a job names a module outside the worker's `root` and `allow` list; the worker refuses it and lives on |
+ * | `ERR_SPINDLE_CLUSTER_MODULE_OUTSIDE_ROOT` | `TypeError` | `spindle/cluster`: a Pool's `module` is not under its `root`, so it has no name a worker could resolve |
+ * | `ERR_SPINDLE_CLUSTER_PAYLOAD_TOO_LARGE` | `RangeError` | `spindle/cluster`: one job's encoded arguments (or a task's encoded result) exceed `maxPayload` bytes; refused before anything is queued |
+ * | `ERR_SPINDLE_CLUSTER_UNKNOWN_KERNEL` | {@link SpindleError} | `spindle/cluster`: a job names a kernel this worker's spindle does not have (an older version) |
+ * | `ERR_SPINDLE_CLUSTER_JOB_FAILED` | {@link SpindleError} | `spindle/cluster`: BullMQ failed a job outside the target (e.g. it stalled more often than allowed) |
+ * | `ERR_SPINDLE_CLUSTER_JOB_LOST` | {@link SpindleError} | `spindle/cluster`: a job vanished from Redis before it reported (Redis restarted without persistence, or someone removed it) |
+ * | `ERR_SPINDLE_CLUSTER_CONNECTION` | {@link SpindleError} | `spindle/cluster`: Redis could not be reached while work was outstanding |
  *
  * Besides these, invalid arguments get Node's own codes before any work starts: `TypeError`
  * `ERR_INVALID_ARG_TYPE` and `RangeError` `ERR_OUT_OF_RANGE`; aborted calls reject with
@@ -108,7 +115,14 @@ export type SpindleErrorCode =
   | 'ERR_SPINDLE_TARGET_IMPORT'
   | 'ERR_SPINDLE_TARGET_NOT_EXPORTED'
   | 'ERR_SPINDLE_DATA_CLONE'
-  | 'ERR_SPINDLE_NOT_SHAREABLE';
+  | 'ERR_SPINDLE_NOT_SHAREABLE'
+  | 'ERR_SPINDLE_CLUSTER_MODULE_NOT_ALLOWED'
+  | 'ERR_SPINDLE_CLUSTER_MODULE_OUTSIDE_ROOT'
+  | 'ERR_SPINDLE_CLUSTER_PAYLOAD_TOO_LARGE'
+  | 'ERR_SPINDLE_CLUSTER_UNKNOWN_KERNEL'
+  | 'ERR_SPINDLE_CLUSTER_JOB_FAILED'
+  | 'ERR_SPINDLE_CLUSTER_JOB_LOST'
+  | 'ERR_SPINDLE_CLUSTER_CONNECTION';
 
 /** The classes spindle's errors have. */
 type ErrorClassName =
@@ -120,7 +134,8 @@ type ErrorClassName =
   | 'CancelledError'
   | 'QueueEmpty'
   | 'QueueFull'
-  | 'TypeError';
+  | 'TypeError'
+  | 'RangeError';
 
 /**
  * The one table of spindle's own error codes: each code and the class its errors have. Typed by
@@ -148,6 +163,13 @@ const ERROR_CODES: { readonly [C in SpindleErrorCode]: ErrorClassName } = {
   ERR_SPINDLE_TARGET_NOT_EXPORTED: 'TypeError',
   ERR_SPINDLE_DATA_CLONE: 'TypeError',
   ERR_SPINDLE_NOT_SHAREABLE: 'TypeError',
+  ERR_SPINDLE_CLUSTER_MODULE_NOT_ALLOWED: 'SpindleError',
+  ERR_SPINDLE_CLUSTER_MODULE_OUTSIDE_ROOT: 'TypeError',
+  ERR_SPINDLE_CLUSTER_PAYLOAD_TOO_LARGE: 'RangeError',
+  ERR_SPINDLE_CLUSTER_UNKNOWN_KERNEL: 'SpindleError',
+  ERR_SPINDLE_CLUSTER_JOB_FAILED: 'SpindleError',
+  ERR_SPINDLE_CLUSTER_JOB_LOST: 'SpindleError',
+  ERR_SPINDLE_CLUSTER_CONNECTION: 'SpindleError',
 };
 
 /** The codes whose errors are `TypeError`s (with the code), not `SpindleError`s. */
@@ -334,6 +356,8 @@ export function errorFromCode(code: unknown, message: string, options?: ErrorOpt
   switch (ERROR_CODES[code]) {
     case 'TypeError':
       return codedTypeError(code as SpindleTypeErrorCode, message, options);
+    case 'RangeError':
+      return Object.assign(new RangeError(message, options), { code });
     case 'RuntimeError':
       return new RuntimeError(message, code, options);
     case 'ValueError':

@@ -1,0 +1,58 @@
+// The worker host's front doors: the `spindle` bin's arguments and startWorker's options.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { startWorker } from 'spindle/cluster';
+
+const CLI = fileURLToPath(new URL('../../dist/cluster/cli.js', import.meta.url));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: unknown }).code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+test('spindle --help prints the usage; a worker without its required flags exits 2 saying which', async (t) => {
+  const help = await cli(['--help']);
+  t.is(help.code, 0);
+  t.regex(help.stdout, /usage: spindle worker --connection URL --queue NAME --root DIR/);
+  const missing = await cli(['worker', '--connection', 'redis://127.0.0.1:1', '--root', '.']);
+  t.is(missing.code, 2);
+  t.regex(missing.stderr, /--queue is required/);
+  const bad = await cli([
+    'worker',
+    '--connection',
+    'redis://127.0.0.1:1',
+    '--queue',
+    'q',
+    '--root',
+    '.',
+    '--threads',
+    'two',
+  ]);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--threads must be a whole number/);
+  const unknown = await cli(['serve']);
+  t.is(unknown.code, 2);
+  const flag = await cli(['worker', '--bogus']);
+  t.is(flag.code, 2);
+});
+
+test('startWorker checks its options before connecting', (t) => {
+  t.throws(() => startWorker(undefined as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => startWorker({ connection: 'redis://127.0.0.1:1', queue: '', root: '.' }), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
+  t.throws(() => startWorker({ connection: 'redis://127.0.0.1:1', queue: 'q', root: '' }), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
+  t.throws(() => startWorker({ connection: 'ftp://x', queue: 'q', root: '.' }), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.throws(() => startWorker({ connection: 'redis://127.0.0.1:1', queue: 'q', root: '.', threads: 0 }), {
+    code: 'ERR_OUT_OF_RANGE',
+  });
+  t.throws(() => startWorker({ connection: 'redis://127.0.0.1:1', queue: 'q', root: '.', allow: 'x' as never }), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
+});
