@@ -1,18 +1,22 @@
 // Faults and control: a host killed mid-task (SIGKILL), a host told to stop (SIGTERM), a
 // running kernel cancelled through its signal, progress, and a password-protected Redis. Each
 // case waits on events (a line in a file, a progress report, a process exit), never on time.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import test from 'ava';
 import { AbortError, CancelledError, kernels } from 'spindle';
 import { Pool } from 'spindle/cluster';
 import { logAndDouble, record, square } from '../fixtures/cluster/targets.mjs';
+import { runNode } from '../helpers/child.js';
 import { FIXTURES, startHost } from '../helpers/hosts.js';
 import { startRedis } from '../helpers/redis.js';
 
 const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));
+const execFileAsync = promisify(execFile);
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'spindle-cluster-'));
 
 /** Resolves once `file` exists and has at least `lines` lines. */
@@ -187,29 +191,23 @@ test('a password-protected Redis works through the URL', async (t) => {
 });
 
 test('importing spindle does not load BullMQ or ioredis', async (t) => {
-  const { execFileSync } = await import('node:child_process');
   const hook = `data:text/javascript,${encodeURIComponent(
     "export async function load(url, context, next) { if (/node_modules\\/(bullmq|ioredis)\\//.test(url)) console.log('LOADED ' + url); return next(url, context); }",
   )}`;
   const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-  const out = execFileSync(
-    process.execPath,
+  // Asynchronously: a blocking spawn would stall this file's other tests while the child runs.
+  const options = { cwd: FIXTURES, timeout: 60_000 };
+  const plain = await runNode(
     ['--import', register, '--input-type=module', '-e', "await import('spindle'); console.log('imported');"],
-    {
-      encoding: 'utf8',
-      cwd: FIXTURES,
-    },
+    options,
   );
-  t.is(out.trim(), 'imported');
-  const cluster = execFileSync(
-    process.execPath,
+  t.is(plain.stdout.trim(), 'imported', plain.stderr);
+  const cluster = await runNode(
     ['--import', register, '--input-type=module', '-e', "await import('spindle/cluster');"],
-    {
-      encoding: 'utf8',
-      cwd: FIXTURES,
-    },
+    options,
   );
-  t.regex(cluster, /LOADED .*bullmq/);
+  t.is(cluster.code, 0, cluster.stderr);
+  t.regex(cluster.stdout, /LOADED .*bullmq/);
 });
 
 test('a Redis restart mid-call (without persistence) ends the call with a coded error, not a hang', async (t) => {
@@ -241,11 +239,10 @@ test('a Redis restart mid-call (without persistence) ends the call with a coded 
 });
 
 test('rediss:// connects over TLS, checking the certificate (URL on the host, ioredis options on the client)', async (t) => {
-  const { execFileSync } = await import('node:child_process');
   const dir = scratch();
   const f = (name: string): string => join(dir, name);
-  const openssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-  openssl([
+  const openssl = async (args: string[]): Promise<void> => void (await execFileAsync('openssl', args));
+  await openssl([
     'req',
     '-x509',
     '-newkey',
@@ -260,7 +257,7 @@ test('rediss:// connects over TLS, checking the certificate (URL on the host, io
     '-subj',
     '/CN=spindle test CA',
   ]);
-  openssl([
+  await openssl([
     'req',
     '-newkey',
     'rsa:2048',
@@ -273,7 +270,7 @@ test('rediss:// connects over TLS, checking the certificate (URL on the host, io
     '/CN=localhost',
   ]);
   writeFileSync(f('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl([
+  await openssl([
     'x509',
     '-req',
     '-in',
