@@ -110,6 +110,7 @@ const wallStart = Date.now();
 for (const [label, cmd, args] of [
   ['build', 'npm', ['run', 'build']],
   ['build the test addon', 'node', ['scripts/build-test-binding.mjs']],
+  ['redis-server for the cluster specs', 'node', ['scripts/ensure-redis.mjs']],
 ]) {
   if (spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status !== 0) {
     console.log(`# test:matrix: ${label} failed`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: builds what it tests (`npm run build`: the addon with cargo, dist/ with esbuild and
 // tsc; then the addon's test build with the `test-hooks` feature), runs cargo's tests, then the
-// ava suite twice — once with the default backend (native when it loads) and once with
+// ava suite twice (after making sure redis-server is there for the cluster specs) — once with the default backend (native when it loads) and once with
 // SPINDLE_BACKEND=js — so every spec holds on both backends. Extra arguments go to ava (e.g.
 // `npm test -- --tap`, as .ci/run does).
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,8 @@ const avaArgs = process.argv.slice(2);
 const runs = [
   { label: 'build', cmd: 'npm', args: ['run', 'build'], env: {}, required: true },
   { label: 'build the test addon', cmd: 'node', args: ['scripts/build-test-binding.mjs'], env: {}, required: true },
+  // The spindle/cluster specs start their own redis-server: installed here when missing (root + apt).
+  { label: 'redis-server for the cluster specs', cmd: 'node', args: ['scripts/ensure-redis.mjs'], env: {}, required: true },
   { label: 'cargo test', cmd: 'cargo', args: ['test', '--workspace', '--quiet'], env: {} },
   { label: 'ava (default backend)', cmd: 'npx', args: ['ava', ...avaArgs], env: {} },
   { label: 'ava (SPINDLE_BACKEND=js)', cmd: 'npx', args: ['ava', ...avaArgs], env: { SPINDLE_BACKEND: 'js' } },

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
@@ -13,7 +14,7 @@ import { Pool } from 'spindle/cluster';
 import { logAndDouble, record, square } from '../fixtures/cluster/targets.mjs';
 import { runNode } from '../helpers/child.js';
 import { FIXTURES, startHost } from '../helpers/hosts.js';
-import { startRedis } from '../helpers/redis.js';
+import { slowRelay, startRedis } from '../helpers/redis.js';
 
 const module = pathToFileURL(join(FIXTURES, 'targets.mjs'));
 const execFileAsync = promisify(execFile);
@@ -169,10 +170,37 @@ test('terminate() rejects unfinished calls with CancelledError and touches only 
     const doomed = mine.map(kernels.spin, [1e15, 1e15], 1);
     mine.terminate();
     await t.throwsAsync(doomed, { instanceOf: CancelledError });
+    // Time for the queue's connection to queue the jobs (not a bound on anything measured).
+    await delay(300);
     await mine.join();
     t.deepEqual(await theirs, [4, 25, 168]);
   } finally {
     await host.kill();
+    await redis.stop();
+  }
+});
+
+test('terminate() straight after a call, while a connection is still being made, still stops its jobs', async (t) => {
+  const redis = await startRedis();
+  // The pool reaches Redis through a relay that lets its first connection (the queue's) through
+  // at once and holds the others back: the jobs are queued while the connection that tells the
+  // hosts to stop them is not yet up, as on a loaded machine.
+  const relay = await slowRelay(redis.port, (n) => (n === 0 ? 0 : 1500));
+  const host = await startHost({ url: redis.url, queue: 'terminate-early', threads: 1, concurrency: 1 });
+  try {
+    await using other = new Pool({ connection: redis.url, queue: 'terminate-early' });
+    const mine = new Pool({ connection: `redis://127.0.0.1:${relay.port}`, queue: 'terminate-early' });
+    const doomed = mine.map(kernels.spin, [1e15, 1e15], 1);
+    mine.terminate();
+    await t.throwsAsync(doomed, { instanceOf: CancelledError });
+    // Time for the queue's connection to queue the jobs (not a bound on anything measured).
+    await delay(300);
+    await mine.join();
+    // The one thread of the one host is free: no spin of the terminated call holds it.
+    t.is(await other.apply(kernels.countPrimes, [100]), 25);
+  } finally {
+    await host.kill();
+    await relay.close();
     await redis.stop();
   }
 });

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -132,4 +132,50 @@ export async function startRedis(options: { password?: string; tls?: TlsFiles } 
       child = await launch(port, dir, options.password, options.tls);
     },
   };
+}
+
+/** A TCP relay to a local port that holds new connections back before relaying them. */
+export interface SlowRelay {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link SlowRelay} to `port`; its `n`-th connection (from 0) is held back `delayMs(n)` ms. */
+export function slowRelay(port: number, delayMs: (n: number) => number): Promise<SlowRelay> {
+  const sockets = new Set<import('node:net').Socket>();
+  let accepted = 0;
+  const server = createServer((client) => {
+    const delay = delayMs(accepted++);
+    sockets.add(client);
+    client.pause();
+    const timer = setTimeout(() => {
+      const upstream = connect(port, '127.0.0.1');
+      sockets.add(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+      client.resume();
+    }, delay);
+    client.on('close', () => {
+      clearTimeout(timer);
+      sockets.delete(client);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (typeof address !== 'object' || !address) return reject(new Error('no port'));
+      resolve({
+        port: address.port,
+        close: () =>
+          new Promise((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
 }

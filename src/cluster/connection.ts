@@ -96,3 +96,22 @@ export function connect(options: RedisOptions, blocking: boolean, role: string):
     lazyConnect: false,
   });
 }
+
+/**
+ * Resolves `true` once `redis` is ready — at once when it is, or when its first connection
+ * completes — and `false` once that attempt fails or the client closes: a caller waits for a
+ * connection being made, never for a Redis out of reach.
+ */
+export function whenReady(redis: Redis): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (!['wait', 'connecting', 'connect'].includes(redis.status)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => (): void => {
+      redis.off('ready', onReady).off('close', onClose).off('end', onClose);
+      resolve(ready);
+    };
+    const onReady = settle(true);
+    const onClose = settle(false);
+    redis.once('ready', onReady).once('close', onClose).once('end', onClose);
+  });
+}

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Call } from './call.js';
-import { type Connection, checkConnection, connect } from './connection.js';
+import { type Connection, checkConnection, connect, whenReady } from './connection.js';
 import { clusterError } from './errors.js';
 import { ReplyReader } from './replies.js';
 import {
@@ -192,6 +192,8 @@ export class Pool {
   #sequence = 0;
   readonly #calls = new Map<string, Call>();
   readonly #outstanding = new Set<Promise<unknown>>();
+  /** Each call's queueing of its jobs, settled once all are in (or it failed). */
+  readonly #queued = new WeakMap<Call, Promise<void>>();
   #watchdog: NodeJS.Timeout | undefined;
   #checking = false;
   #checkFailures = 0;
@@ -350,6 +352,10 @@ export class Pool {
         for (let start = 0; start < jobs.length && !call.ended; start += ADD_BATCH)
           await queue.addBulk(jobs.slice(start, start + ADD_BATCH));
     })();
+    this.#queued.set(
+      call,
+      adding.catch(() => {}),
+    );
     adding.catch((error: unknown) =>
       call.fail(
         clusterError(
@@ -372,16 +378,21 @@ export class Pool {
     call.fail(error);
     const queue = this.#queue;
     const commands = this.#commands;
-    // Redis out of reach: nothing to remove or tell (waiting jobs stay; a host that runs one
-    // replies to a call that has ended, and the reply is dropped).
-    if (!queue || !commands || commands.status !== 'ready') return;
-    // First the broadcast (hosts also remember it, so a job of this call that starts later stops
-    // at once), then the waiting jobs: `remove` leaves a job a host holds (that one the
-    // broadcast stops).
-    const work = commands
-      .publish(names(this.#queueName).cancel, call.id)
-      .catch(() => {})
-      .then(() => Promise.all(pending.map((i) => queue.remove(call.jobIds[i] as string).catch(() => 0))));
+    if (!queue || !commands) return;
+    const queued = this.#queued.get(call);
+    const work = (async () => {
+      // A call cancelled as soon as it was made may find the pool's first connection still being
+      // made: wait for it, or its jobs would run after all. Redis out of reach: nothing to remove
+      // or tell (waiting jobs stay; a host that runs one replies to a call that has ended, and
+      // the reply is dropped).
+      if (!(await whenReady(commands))) return;
+      // First the broadcast (hosts also remember it, so a job of this call that starts later
+      // stops at once), then the waiting jobs, once all are in: `remove` leaves a job a host
+      // holds (that one the broadcast stops).
+      await commands.publish(names(this.#queueName).cancel, call.id).catch(() => {});
+      await queued;
+      await Promise.all(pending.map((i) => queue.remove(call.jobIds[i] as string).catch(() => 0)));
+    })();
     this.#outstanding.add(work);
     void work.finally(() => this.#outstanding.delete(work));
   }
