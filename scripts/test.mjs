@@ -11,7 +11,7 @@ const runs = [
   { label: 'build', cmd: 'npm', args: ['run', 'build'], env: {}, required: true },
   { label: 'build the test addon', cmd: 'node', args: ['scripts/build-test-binding.mjs'], env: {}, required: true },
   // The spindle/cluster specs start their own redis-server: installed here when missing (root + apt).
-  { label: 'redis-server for the cluster specs', cmd: 'node', args: ['scripts/ensure-redis.mjs'], env: {}, required: true },
+  { label: 'redis-server', cmd: 'node', args: ['scripts/ensure-redis.mjs'], env: {}, required: true },
   { label: 'cargo test', cmd: 'cargo', args: ['test', '--workspace', '--quiet'], env: {} },
   { label: 'ava (default backend)', cmd: 'npx', args: ['ava', ...avaArgs], env: {} },
   { label: 'ava (SPINDLE_BACKEND=js)', cmd: 'npx', args: ['ava', ...avaArgs], env: { SPINDLE_BACKEND: 'js' } },
