@@ -141,6 +141,55 @@ check('no .node file and no Rust sources were installed with the main package', 
   if (bad.length) throw new Error(bad.join(', '));
 });
 
+// spindle/cluster from the tarball: the installed `spindle` bin serves a queue on a private
+// redis-server, and a client's Pool runs a kernel and an exported function on it. Needs
+// redis-server on PATH (npm test and test:matrix make sure of it: scripts/ensure-redis.mjs).
+const CLUSTER = `
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { kernels } from 'spindle';
+import { Pool } from 'spindle/cluster';
+export const twice = (x) => 2 * x;
+if (process.argv[2] === 'client') {
+  const port = await new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = 'redis://127.0.0.1:' + port;
+  const bin = new URL('./node_modules/.bin/spindle', import.meta.url).pathname;
+  const host = spawn(bin, ['worker', '--connection', url, '--queue', 'pkg', '--root', '.'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await new Promise((resolve, reject) => {
+      let err = '';
+      host.stderr.on('data', (d) => { err += d; if (err.includes('ready on queue')) resolve(); });
+      host.once('exit', (code) => reject(new Error('the host exited (' + code + '): ' + err)));
+    });
+    const pool = new Pool({ connection: url, queue: 'pkg', module: import.meta.url });
+    try {
+      const primes = await pool.apply(kernels.countPrimes, [1e6]);
+      const doubled = await pool.map(twice, [1, 2, 3]);
+      console.log(JSON.stringify({ primes, doubled }));
+    } finally {
+      pool.terminate(); // no \`await using\` in plain JavaScript on Node 20
+      await pool.join();
+    }
+  } finally {
+    host.kill('SIGTERM');
+    redis.kill('SIGKILL');
+  }
+}
+`;
+check('spindle/cluster: the installed bin serves a queue, and a Pool runs a kernel and a function on it', () => {
+  writeFileSync(join(native, 'cluster.mjs'), CLUSTER);
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['cluster.mjs', 'client'], { cwd: native, env, timeout: 120_000 }).toString(),
+  );
+  if (out.primes !== 78498 || JSON.stringify(out.doubled) !== '[2,4,6]') throw new Error(JSON.stringify(out));
+});
+
 const fallback = project(main);
 check('main tarball alone: everything works on the js backend and reason names the missing package', () => {
   writeFileSync(join(fallback, 'esm.mjs'), ESM);
