@@ -107,11 +107,18 @@ impl Kernel {
 }
 
 /// The most values of k one pass of the micro-kernels covers: longer sums are continued from C.
-const KC: usize = 512;
+/// Measured at 352² on the AVX-512 path (one thread, median of interleaved runs): 192–256 run
+/// both kernels fastest; a whole 352 at once (the B panel the micro-kernel streams, 90 KiB, far
+/// past L1) was 1.3× slower exact and 1.7× slower fast.
+const KC: usize = 256;
 
 /// The most doubles of packed B in one block (1.25 MiB): it stays in a core's L2 cache while
 /// every A panel passes over it.
 const B_BLOCK: usize = 160 * 1024;
+
+/// A cache line, in bytes and in doubles.
+const LINE_BYTES: usize = 64;
+const LINE_DOUBLES: usize = LINE_BYTES / std::mem::size_of::<f64>();
 
 /// Multiply-adds between two [`Steps::advance`] calls, about 20–40 µs of work.
 const ADVANCE_EVERY: u64 = 1 << 20;
@@ -151,7 +158,12 @@ pub fn matmul(
     let kc_max = n.min(KC);
     // Columns per block of B: a multiple of nr, as many as fit B_BLOCK (at least one panel).
     let nc_max = (B_BLOCK / kc_max / kernel.nr).max(1) * kernel.nr;
-    let mut packed_b = vec![0.0; kc_max * nc_max.min(n.next_multiple_of(kernel.nr))];
+    // On a cache-line boundary: each row of a panel is then whole lines, and the micro-kernels'
+    // vector loads of B never straddle two (a large Vec comes from mmap 16 bytes past a page
+    // boundary, which split every AVX-512 load and halved the speed).
+    let mut b_store = vec![0.0; kc_max * nc_max.min(n.next_multiple_of(kernel.nr)) + LINE_DOUBLES];
+    let offset = b_store.as_ptr().align_offset(LINE_BYTES).min(LINE_DOUBLES);
+    let packed_b = &mut b_store[offset..];
     // Row panels per task: enough tasks for every thread to get several, so work stealing
     // evens out the last ones; the split never changes the result.
     let panels = n.div_ceil(kernel.mr);
