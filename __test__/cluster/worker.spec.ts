@@ -56,3 +56,32 @@ test('startWorker checks its options before connecting', (t) => {
     code: 'ERR_INVALID_ARG_TYPE',
   });
 });
+
+test('a worker that cannot reach Redis closes at once: ready rejects with a code, and the bin exits 0 on SIGTERM', async (t) => {
+  // Nothing listens on port 1: every connection attempt is refused.
+  const worker = startWorker({ connection: 'redis://127.0.0.1:1', queue: 'unreachable', root: '.' });
+  await worker.close();
+  const error = await t.throwsAsync(worker.ready);
+  t.is((error as { code?: string }).code, 'ERR_SPINDLE_CLUSTER_CONNECTION');
+
+  const { spawn } = await import('node:child_process');
+  const host = spawn(
+    process.execPath,
+    [CLI, 'worker', '--connection', 'redis://127.0.0.1:1', '--queue', 'q', '--root', '.'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => host.once('exit', (code) => resolve(code)));
+  // Once it has said it cannot connect, it is told to stop.
+  await new Promise<void>((resolve) =>
+    host.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('ECONNREFUSED')) resolve();
+    }),
+  );
+  host.kill('SIGTERM');
+  t.is(await exited, 0, stderr);
+  t.regex(stderr, /draining/);
+});

@@ -72,13 +72,20 @@ async function main(argv: string[]): Promise<void> {
     lockDuration: integer('lock-duration', values['lock-duration'] as string | undefined),
     stalledInterval: integer('stalled-interval', values['stalled-interval'] as string | undefined),
   });
+  let stopping = false;
   const stop = (): void => {
+    stopping = true;
     process.stderr.write(`spindle worker: draining (pid ${process.pid})\n`);
     void worker.close().then(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  await worker.ready;
+  try {
+    await worker.ready;
+  } catch (error) {
+    if (stopping) return; // told to stop before Redis could be reached: not a failure
+    throw error;
+  }
   process.stderr.write(`spindle worker: ready on queue '${queue}' (pid ${process.pid})\n`);
 }
 

@@ -71,11 +71,16 @@ export interface WorkerOptions {
  * ```
  */
 export interface WorkerHandle {
-  /** Resolves once the host is connected and taking jobs; rejects if it cannot start. */
+  /**
+   * Resolves once the host is connected and taking jobs. While Redis cannot be reached the host
+   * keeps trying (and reports each failure on stderr); closed before it got through, `ready`
+   * rejects with `ERR_SPINDLE_CLUSTER_CONNECTION`.
+   */
   readonly ready: Promise<void>;
   /**
    * Stops taking jobs, lets the running ones finish and report (a drain: nothing is delivered
-   * again), then disconnects. Resolves when all that is done.
+   * again), then disconnects. Resolves when all that is done — at once for a host that never
+   * reached Redis (it has nothing running, and does not wait for Redis to come back).
    */
   close(): Promise<void>;
 }
@@ -304,10 +309,19 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   });
 
   let closing = false;
-  const ready = (async () => {
-    await subscriber.subscribe(keys.cancel);
-    await worker.waitUntilReady();
-  })();
+  let isReady = false;
+  let closedEarly: (error: Error) => void = () => {};
+  const ready = Promise.race([
+    (async () => {
+      await subscriber.subscribe(keys.cancel);
+      await worker.waitUntilReady();
+      isReady = true;
+    })(),
+    // Closed before Redis could be reached: `ready` says so rather than stay pending.
+    new Promise<never>((_, reject) => {
+      closedEarly = reject;
+    }),
+  ]);
   ready.catch(() => {});
 
   let closed: Promise<void> | undefined;
@@ -316,10 +330,20 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     close() {
       closed ??= (async () => {
         closing = true;
-        await ready.catch(() => {});
-        await worker.close();
+        if (!isReady)
+          closedEarly(
+            clusterError(
+              `the worker was closed before it could reach Redis (queue '${o.queue}')`,
+              'ERR_SPINDLE_CLUSTER_CONNECTION',
+            ),
+          );
+        // Drains: the running jobs finish and report. A host that never got through to Redis
+        // has none, and waiting for that Redis could take for ever: it closes at once.
+        await worker.close(!isReady);
         await runner.close();
-        await Promise.allSettled([commands.quit(), subscriber.quit()]);
+        await Promise.allSettled(
+          [commands, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())),
+        );
       })();
       return closed;
     },
