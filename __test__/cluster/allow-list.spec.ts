@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { kernels } from 'spindle';
 import { Pool } from 'spindle/cluster';
 import { type Host, startHost } from '../helpers/hosts.js';
@@ -35,23 +35,27 @@ test.after.always(async () => {
   await redis?.stop();
 });
 
-/** Adds a spindle-shaped job naming `module` and waits for BullMQ's verdict. */
+/**
+ * Adds a spindle-shaped job naming `module` and waits for BullMQ's verdict. It reads the job's
+ * state rather than waiting on QueueEvents: a host that settles the job before the events
+ * stream is first read (a loaded machine) would leave that wait without its notification.
+ */
 async function craft(module: string): Promise<string> {
   const queue = new Queue(QUEUE, { connection: { url: redis.url } });
-  const events = new QueueEvents(QUEUE, { connection: { url: redis.url } });
   try {
-    await events.waitUntilReady();
     // One call with no arguments, v8-encoded, as a Pool would send it.
     const a = (await import('node:v8')).serialize([[]]).toString('base64');
     const data = { v: 1, t: { module, export: 'run' }, c: 'crafted', i: 0, s: true, a, n: 1 };
-    const job = await queue.add('run', data);
-    try {
-      return `completed: ${String(await job.waitUntilFinished(events, 30_000))}`;
-    } catch (error) {
-      return `failed: ${(error as Error).message}`;
+    const { id } = await queue.add('run', data);
+    for (;;) {
+      const job = await Job.fromId(queue, id as string);
+      if (job?.finishedOn !== undefined) {
+        return job.failedReason ? `failed: ${job.failedReason}` : `completed: ${JSON.stringify(job.returnvalue)}`;
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
-    await Promise.all([queue.close(), events.close()]);
+    await queue.close();
   }
 }
 
