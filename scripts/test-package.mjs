@@ -177,7 +177,10 @@ if (process.argv[2] === 'client') {
       await pool.join();
     }
   } finally {
+    // The host drains and exits before its Redis goes.
+    const exited = new Promise((resolve) => host.once('exit', resolve));
     host.kill('SIGTERM');
+    await exited;
     redis.kill('SIGKILL');
   }
 }

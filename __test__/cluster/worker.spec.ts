@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { startWorker } from 'spindle/cluster';
+import { startHost } from '../helpers/hosts.js';
+import { startRedis } from '../helpers/redis.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cluster/cli.js', import.meta.url));
 
@@ -84,4 +86,18 @@ test('a worker that cannot reach Redis closes at once: ready rejects with a code
   host.kill('SIGTERM');
   t.is(await exited, 0, stderr);
   t.regex(stderr, /draining/);
+});
+
+test('a host told to stop while its Redis goes away still exits 0', async (t) => {
+  const redis = await startRedis();
+  const host = await startHost({ url: redis.url, queue: 'gone', threads: 1 });
+  try {
+    // Redis dies first, then the drain is asked for: there is nothing it could report to.
+    await redis.stop();
+    host.child.kill('SIGTERM');
+    const { code } = await host.exited;
+    t.is(code, 0, host.log());
+  } finally {
+    await host.kill();
+  }
 });

@@ -338,8 +338,17 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
             ),
           );
         // Drains: the running jobs finish and report. A host that never got through to Redis
-        // has none, and waiting for that Redis could take for ever: it closes at once.
-        await worker.close(!isReady);
+        // has none, and waiting for that Redis could take for ever: it closes at once. So does
+        // one whose Redis goes away while it drains (nothing could be reported any more).
+        if (!isReady) await worker.close(true);
+        else {
+          const lost = new Promise<'lost'>((resolve) => {
+            if (commands.status !== 'ready') resolve('lost');
+            else commands.once('close', () => resolve('lost'));
+          });
+          // Not awaited once Redis is gone: BullMQ would wait for it to come back.
+          if ((await Promise.race([worker.close(), lost])) === 'lost') void worker.disconnect().catch(() => {});
+        }
         await runner.close();
         await Promise.allSettled(
           [commands, subscriber].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())),
