@@ -372,3 +372,24 @@ export function errorFromCode(code: unknown, message: string, options?: ErrorOpt
       return new SpindleError(message, code, options);
   }
 }
+
+/**
+ * Puts back the `code` an error lost crossing from a worker thread or child process (structured
+ * cloning keeps only an Error's name, message, stack and cause): set when `code` is given and the
+ * error is an object without one of its own; a frozen error arrives as it is.
+ */
+export function restoreCode(error: unknown, code: string | undefined): unknown {
+  if (
+    code !== undefined &&
+    error !== null &&
+    typeof error === 'object' &&
+    (error as { code?: unknown }).code === undefined
+  ) {
+    try {
+      Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // A frozen object: it arrives as it is.
+    }
+  }
+  return error;
+}

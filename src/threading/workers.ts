@@ -5,28 +5,11 @@
  * for the next thread, so that one does not pay a full worker start.
  */
 import type { Worker } from 'node:worker_threads';
-import { SpindleError } from '../core/errors.js';
+import { restoreCode, SpindleError } from '../core/errors.js';
 import { childExecArgv } from '../core/exec-argv.js';
 import { entryFile } from '../core/package-files.js';
 import { decode, encode } from '../wire/codec.js';
 import type { WorkerRequest, WorkerResponse } from '../wire/messages.js';
-
-/** Puts back the `code` an error lost crossing from the worker. */
-function withCode(error: unknown, code: string | undefined): unknown {
-  if (
-    code !== undefined &&
-    error !== null &&
-    typeof error === 'object' &&
-    (error as { code?: unknown }).code === undefined
-  ) {
-    try {
-      Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
-    } catch {
-      // A frozen object: it arrives as it is.
-    }
-  }
-  return error;
-}
 
 /** How long an idle worker waits for another thread before it exits. */
 const IDLE_SECONDS = 5;
@@ -98,7 +81,7 @@ export function runOnWorker(request: WorkerRequest, keepAlive: boolean): WorkerR
       cleanup();
       giveBack(worker);
       if (response.ok) resolve(decode(response.value));
-      else reject(withCode(response.error, response.code));
+      else reject(restoreCode(response.error, response.code));
     };
     const onError = (error: unknown): void => {
       // An uncaught error inside the worker (e.g. thrown from a timer the target left behind):

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Tinypool } from 'tinypool';
-import { CancelledError, SpindleError, ValueError } from '../../core/errors.js';
+import { CancelledError, restoreCode, SpindleError, ValueError } from '../../core/errors.js';
 import { childExecArgv } from '../../core/exec-argv.js';
 import { SPINDLE_CHILD_ENV } from '../../core/identity.js';
 import { loadTinypool } from '../../core/load-tinypool.js';
@@ -104,27 +104,6 @@ function watchThreads(tinypool: Tinypool, watched: WeakSet<object>): void {
       watchThreads(tinypool, watched);
     });
   }
-}
-
-/**
- * A target's error as it arrives: structured cloning keeps an error's class and message but not
- * its own properties, so the worker sends its `code` beside it.
- */
-function withCode(failure: { error: unknown; code?: string | undefined }): unknown {
-  const { error, code } = failure;
-  if (
-    code !== undefined &&
-    error !== null &&
-    typeof error === 'object' &&
-    (error as { code?: unknown }).code === undefined
-  ) {
-    try {
-      Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
-    } catch {
-      // A frozen object: it arrives as it is.
-    }
-  }
-  return error;
 }
 
 abstract class BasePool {
@@ -245,7 +224,12 @@ abstract class BasePool {
               (result: ChunkResult) => ({
                 results: decode(result.results) as unknown[],
                 ...(result.failure
-                  ? { failure: { index: result.failure.index, error: withCode(result.failure) } }
+                  ? {
+                      failure: {
+                        index: result.failure.index,
+                        error: restoreCode(result.failure.error, result.failure.code),
+                      },
+                    }
                   : {}),
               }),
               (error: unknown) => ({ results: [], failure: { index: 0, error: this.#lost(error) } }),
