@@ -1,17 +1,23 @@
 //! The AVX-512 path: a vectorised quicksort of the `i64` keys, in place.
 //!
 //! The partition step works on 8 keys per vector, as x86-simd-sort (numpy's sort) and Gueron
-//! and Krasnov's AVX quicksort do: compare a vector with the pivot, compress the keys below it
-//! and those at or above it into two vectors and store each with a masked store, on the left
-//! and on the right end of the free gap. Keeping four vectors' worth of free space at each end
-//! (read ahead before the loop) lets the loop read blocks of four vectors from whichever end has
-//! less free space, so it never overwrites keys not yet read. Segments of at most
-//! [`NETWORK_MAX`] keys are sorted in registers by a bitonic network.
+//! and Krasnov's AVX quicksort do: compare a vector with the pivot, permute it so the keys
+//! below the pivot come first and those at or above it last (one table-driven permutation), and
+//! store the whole vector twice, at the left and at the right end of the free gap, so each
+//! store's wanted keys land in place and the rest falls on free space that later stores cover.
+//! Reading ahead a block of [`UNROLL`] vectors at each end before the loop, and then always the
+//! next block from the end with less free space, keeps at least a vector's worth of free space
+//! at both ends before every store, so no store overwrites a key not yet read; the last blocks,
+//! stored once nothing is left to read, use masked stores of compressed vectors instead.
+//! (Unmasked stores measured 0.97 → 0.57 ns per key in cache against the compress + masked store
+//! pair, and compress-to-memory was slower still.) Segments of at most [`NETWORK_MAX`] keys are
+//! sorted in registers by a bitonic network.
 //!
 //! Large segments are partitioned in parallel (one piece per thread, each around the same
 //! pivot, then the misplaced middle blocks swapped) and their two sides sorted in parallel, so
-//! every level of the recursion uses every thread; on one thread nothing is split or swapped. The order of equal keys cannot show (equal keys are equal
-//! doubles), so the result never depends on the thread count.
+//! every level of the recursion uses every thread; on one thread nothing is split or swapped.
+//! The order of equal keys cannot show (equal keys are equal doubles), so the result never
+//! depends on the thread count.
 
 use std::arch::x86_64::*;
 
@@ -22,7 +28,7 @@ use crate::ctx::Steps;
 const LANES: usize = 8;
 
 /// Vectors per block read by the partition loop.
-const UNROLL: usize = 4;
+const UNROLL: usize = 8;
 
 /// The largest segment sorted by the in-register network (16 vectors).
 const NETWORK_MAX: usize = 16 * LANES;
@@ -200,6 +206,54 @@ unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8)
     above
 }
 
+/// Stores `v`'s keys below the pivot at `left` and those at or above it (`ge`) just below
+/// `right`, with two full stores of one partitioned vector; returns how many were at or above.
+///
+/// # Safety
+/// AVX-512; `left .. left + 8` and `right − 8 .. right` must be writable (free space: the lanes
+/// a store writes beyond its keys are overwritten later).
+#[inline(always)]
+unsafe fn store_both(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8) -> usize {
+    let above = usize::from(POPCOUNT[usize::from(ge)]);
+    // SAFETY: the caller's promise: both stores land in free space.
+    unsafe {
+        let perm =
+            _mm512_cvtepu8_epi64(_mm_loadl_epi64(PARTITION[usize::from(ge)].as_ptr().cast()));
+        let lr = _mm512_permutexvar_epi64(perm, v);
+        _mm512_storeu_si512(left.cast(), lr);
+        _mm512_storeu_si512(right.sub(LANES).cast(), lr);
+    }
+    above
+}
+
+/// For each mask of lanes at or above the pivot, the lane order that puts the others first and
+/// those last (each group in lane order).
+static PARTITION: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
+    let mut m = 0;
+    while m < 256 {
+        let mut k = 0;
+        let mut lane = 0;
+        while lane < 8 {
+            if m & (1 << lane) == 0 {
+                table[m][k] = lane as u8;
+                k += 1;
+            }
+            lane += 1;
+        }
+        lane = 0;
+        while lane < 8 {
+            if m & (1 << lane) != 0 {
+                table[m][k] = lane as u8;
+                k += 1;
+            }
+            lane += 1;
+        }
+        m += 1;
+    }
+    table
+};
+
 /// Set bits of each byte: the baseline has no `popcnt`, and AVX-512 does not imply it.
 static POPCOUNT: [u8; 256] = {
     let mut table = [0; 256];
@@ -275,7 +329,7 @@ unsafe fn partition(keys: &mut [i64], pivot: i64) -> (usize, i64, i64) {
                 vmin = _mm512_min_epi64(vmin, v);
                 vmax = _mm512_max_epi64(vmax, v);
                 let ge = _mm512_cmpge_epi64_mask(v, pv);
-                let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
+                let above = store_both(ptr.add(l_store), ptr.add(r_store), v, ge);
                 l_store += LANES - above;
                 r_store -= above;
             }
@@ -357,56 +411,73 @@ unsafe fn clean_vector(v: __m512i) -> __m512i {
     }
 }
 
-/// Sorts `N` vectors (a power of two) as one sequence of `8N` keys: each vector, then bitonic
-/// merges of runs of 1, 2, 4, … vectors.
+/// Sorts `N` vectors (a power of two, at most 16) as one sequence of `8N` keys: each vector,
+/// then bitonic merges of runs of 1, 2, 4 and 8 vectors.
+///
+/// Every loop below runs a number of times fixed by the const parameters, so the compiler
+/// unrolls it all and keeps `v` in registers (a loop whose count doubles each time, or a
+/// `step_by`, is not unrolled, and `v` then lives on the stack).
 #[inline(always)]
 unsafe fn sort_vectors<const N: usize>(v: &mut [__m512i; N]) {
+    const { assert!(N <= 16) };
     // SAFETY: AVX-512F, which the callers enable.
     unsafe {
-        let reverse = idx([7, 6, 5, 4, 3, 2, 1, 0]);
         for x in v.iter_mut() {
             *x = sort_vector(*x);
         }
-        let mut run = 1;
-        while run < N {
-            for group in (0..N).step_by(2 * run) {
-                // Merge the sorted runs a = v[group ..][.. run] and b = v[group + run ..][.. run]:
-                // a's i-th key meets b's i-th key from the end; the smaller ones stay in a, the
-                // larger ones go to b, in a's order. Both halves are then bitonic.
-                // Pairs of vectors j and k = run − 1 − j of each run, so nothing needs a
-                // temporary copy.
-                for j in 0..run.div_ceil(2) {
-                    let k = run - 1 - j;
-                    let (aj, ak) = (v[group + j], v[group + k]);
-                    let (bj, bk) = (v[group + run + j], v[group + run + k]);
-                    let rbk = _mm512_permutexvar_epi64(reverse, bk);
-                    v[group + j] = _mm512_min_epi64(aj, rbk);
-                    v[group + run + j] = _mm512_max_epi64(aj, rbk);
-                    if k != j {
-                        let rbj = _mm512_permutexvar_epi64(reverse, bj);
-                        v[group + k] = _mm512_min_epi64(ak, rbj);
-                        v[group + run + k] = _mm512_max_epi64(ak, rbj);
-                    }
-                }
-                // Half-cleaners across vectors, then within each vector.
-                for half in [group, group + run] {
-                    let mut d = run / 2;
-                    while d > 0 {
-                        for i in 0..run {
-                            if i & d == 0 {
-                                let (a, b) = (v[half + i], v[half + i + d]);
-                                v[half + i] = _mm512_min_epi64(a, b);
-                                v[half + i + d] = _mm512_max_epi64(a, b);
-                            }
-                        }
-                        d /= 2;
-                    }
-                    for i in 0..run {
-                        v[half + i] = clean_vector(v[half + i]);
-                    }
-                }
+        merge_runs::<N, 1>(v);
+        merge_runs::<N, 2>(v);
+        merge_runs::<N, 4>(v);
+        merge_runs::<N, 8>(v);
+    }
+}
+
+/// Merges each pair of sorted runs of `RUN` vectors into one sorted run (nothing when
+/// `RUN >= N`).
+#[inline(always)]
+unsafe fn merge_runs<const N: usize, const RUN: usize>(v: &mut [__m512i; N]) {
+    if RUN >= N {
+        return;
+    }
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let reverse = idx([7, 6, 5, 4, 3, 2, 1, 0]);
+        let old = *v;
+        for group in 0..N / (2 * RUN) {
+            let base = group * 2 * RUN;
+            // The first run's i-th key meets the second run's i-th key from the end: the smaller
+            // ones form the first half and the larger ones the second, both bitonic.
+            for j in 0..RUN {
+                let a = old[base + j];
+                let b = _mm512_permutexvar_epi64(reverse, old[base + 2 * RUN - 1 - j]);
+                v[base + j] = _mm512_min_epi64(a, b);
+                v[base + RUN + j] = _mm512_max_epi64(a, b);
             }
-            run *= 2;
+        }
+        clean_across::<N, 4>(v, RUN);
+        clean_across::<N, 2>(v, RUN);
+        clean_across::<N, 1>(v, RUN);
+        for x in v.iter_mut() {
+            *x = clean_vector(*x);
+        }
+    }
+}
+
+/// The half-cleaner at a distance of `D` vectors, inside runs of `run` vectors (nothing when
+/// `D >= run`).
+#[inline(always)]
+unsafe fn clean_across<const N: usize, const D: usize>(v: &mut [__m512i; N], run: usize) {
+    if D >= run {
+        return;
+    }
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        for i in 0..N {
+            if i & D == 0 {
+                let (a, b) = (v[i], v[i + D]);
+                v[i] = _mm512_min_epi64(a, b);
+                v[i + D] = _mm512_max_epi64(a, b);
+            }
         }
     }
 }
