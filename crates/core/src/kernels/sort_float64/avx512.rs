@@ -41,7 +41,9 @@ const SERIAL: usize = 1 << 16;
 const PART_PIECE: usize = 1 << 16;
 
 /// Sorts `keys` (the order-preserving `i64` keys of [`super::key`]) ascending, in parallel on
-/// the current rayon pool; advances `steps` by one unit per key.
+/// the current rayon pool, and leaves each as the bits of its double (a sorted part is mapped
+/// back as soon as it is final, while it is still in registers or in cache, rather than in one
+/// more pass over memory); advances `steps` by one unit per key.
 ///
 /// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
 pub(super) fn sort_keys(keys: &mut [i64], steps: &Steps) -> Result<(), Cancelled> {
@@ -58,6 +60,7 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     steps.ctx().check()?;
     if limit == 0 {
         keys.sort_unstable();
+        par_from_keys(keys);
         return steps.advance(keys.len() as u64);
     }
     // SAFETY: as above.
@@ -66,14 +69,16 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     let pieces = rayon::current_num_threads().next_power_of_two();
     let (mid, min, max) = par_partition(keys, pivot, pieces, steps)?;
     if min == max {
+        par_from_keys(keys);
         return steps.advance(keys.len() as u64);
     }
     let mid = if pivot == min {
         // Nothing is below the pivot: split off the keys equal to it (all sorted) instead.
         // `pivot < max`, so `pivot + 1` does not overflow.
         let (mid, _, _) = par_partition(keys, pivot + 1, pieces, steps)?;
+        let (left, right) = keys.split_at_mut(mid);
+        par_from_keys(left);
         steps.advance(mid as u64)?;
-        let (_, right) = keys.split_at_mut(mid);
         return par_qsort(right, limit - 1, steps);
     } else {
         mid
@@ -81,6 +86,7 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     let (left, right) = keys.split_at_mut(mid);
     if pivot == max {
         // The right side holds only keys equal to the pivot.
+        par_from_keys(right);
         steps.advance(right.len() as u64)?;
         return par_qsort(left, limit - 1, steps);
     }
@@ -89,6 +95,12 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
         || par_qsort(right, limit - 1, steps),
     );
     l.and(r)
+}
+
+/// Maps a long run of final keys back to bits, in parallel.
+fn par_from_keys(keys: &mut [i64]) {
+    use rayon::prelude::*;
+    keys.par_chunks_mut(PART_PIECE).for_each(from_keys);
 }
 
 /// Partitions `keys` around `pivot` (keys below it first), in up to `pieces` pieces in
@@ -124,17 +136,19 @@ fn par_partition(
     Ok((i + j, min_a.min(min_b), max_a.max(max_b)))
 }
 
-/// Sorts `keys` on this thread; after `limit` more levels of recursion it falls back to
-/// `sort_unstable` (which cannot go quadratic).
+/// Sorts `keys` on this thread and maps them back to bits (see [`sort_keys`]); after `limit`
+/// more levels of recursion it falls back to `sort_unstable` (which cannot go quadratic).
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
 unsafe fn qsort(keys: &mut [i64], limit: u32) {
     if keys.len() <= NETWORK_MAX {
         // SAFETY: the features are enabled here too.
-        unsafe { sort_network(keys) };
+        unsafe { sort_network::<true>(keys) };
         return;
     }
     if limit == 0 {
         keys.sort_unstable();
+        // SAFETY: as above.
+        unsafe { from_keys_avx512(keys) };
         return;
     }
     // SAFETY: the features are enabled here too.
@@ -142,21 +156,30 @@ unsafe fn qsort(keys: &mut [i64], limit: u32) {
     // SAFETY: as above.
     let (mid, min, max) = unsafe { partition(keys, pivot) };
     if min == max {
+        // SAFETY: as above.
+        unsafe { from_keys_avx512(keys) };
         return;
     }
     if pivot == min {
         // SAFETY: as above; `pivot < max`, so `pivot + 1` does not overflow.
         let (mid, _, _) = unsafe { partition(keys, pivot + 1) };
+        let (equal, right) = keys.split_at_mut(mid);
         // SAFETY: as above.
-        unsafe { qsort(&mut keys[mid..], limit - 1) };
+        unsafe {
+            from_keys_avx512(equal);
+            qsort(right, limit - 1);
+        }
         return;
     }
     let (left, right) = keys.split_at_mut(mid);
     // SAFETY: as above.
-    unsafe { qsort(left, limit - 1) };
-    if pivot != max {
-        // SAFETY: as above.
-        unsafe { qsort(right, limit - 1) };
+    unsafe {
+        qsort(left, limit - 1);
+        if pivot != max {
+            qsort(right, limit - 1);
+        } else {
+            from_keys_avx512(right);
+        }
     }
 }
 
@@ -171,7 +194,7 @@ unsafe fn pivot_of(keys: &[i64]) -> i64 {
             *s = keys[k * n / 64 + n / 128];
         }
         // SAFETY: the features are enabled here too.
-        unsafe { sort_network(&mut sample) };
+        unsafe { sort_network::<false>(&mut sample) };
         sample[32]
     } else {
         let mut sample = [0i64; 8];
@@ -179,7 +202,7 @@ unsafe fn pivot_of(keys: &[i64]) -> i64 {
             *s = keys[k * n / 8 + n / 16];
         }
         // SAFETY: as above.
-        unsafe { sort_network(&mut sample) };
+        unsafe { sort_network::<false>(&mut sample) };
         sample[4]
     }
 }
@@ -482,9 +505,10 @@ unsafe fn clean_across<const N: usize, const D: usize>(v: &mut [__m512i; N], run
     }
 }
 
-/// Sorts at most `8N` keys in `N` vectors, the missing ones padded with `i64::MAX`.
+/// Sorts at most `8N` keys in `N` vectors, the missing ones padded with `i64::MAX`; with
+/// `BITS`, stores them back as the bits of their doubles.
 #[inline(always)]
-unsafe fn sort_in_registers<const N: usize>(keys: &mut [i64]) {
+unsafe fn sort_in_registers<const N: usize, const BITS: bool>(keys: &mut [i64]) {
     let n = keys.len();
     debug_assert!(n <= N * LANES);
     let ptr = keys.as_mut_ptr();
@@ -505,26 +529,37 @@ unsafe fn sort_in_registers<const N: usize>(keys: &mut [i64]) {
             let start = i * LANES;
             if start < n {
                 let mask = low_lanes((n - start).min(LANES));
-                _mm512_mask_storeu_epi64(ptr.add(start), mask, *x);
+                let x = if BITS { key_flip(*x) } else { *x };
+                _mm512_mask_storeu_epi64(ptr.add(start), mask, x);
             }
         }
     }
 }
 
-/// Sorts at most [`NETWORK_MAX`] keys in registers.
+/// Sorts at most [`NETWORK_MAX`] keys in registers; with `BITS`, leaves the bits of their
+/// doubles.
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
-unsafe fn sort_network(keys: &mut [i64]) {
+unsafe fn sort_network<const BITS: bool>(keys: &mut [i64]) {
     let n = keys.len();
     // SAFETY: the features are enabled here too.
     unsafe {
         match n {
-            0..=1 => {}
-            2..=8 => sort_in_registers::<1>(keys),
-            9..=16 => sort_in_registers::<2>(keys),
-            17..=32 => sort_in_registers::<4>(keys),
-            33..=64 => sort_in_registers::<8>(keys),
-            _ => sort_in_registers::<16>(keys),
+            0..=8 => sort_in_registers::<1, BITS>(keys),
+            9..=16 => sort_in_registers::<2, BITS>(keys),
+            17..=32 => sort_in_registers::<4, BITS>(keys),
+            33..=64 => sort_in_registers::<8, BITS>(keys),
+            _ => sort_in_registers::<16, BITS>(keys),
         }
+    }
+}
+
+/// [`super::key`] in every lane (its own inverse: keys to bits and bits to keys alike).
+#[inline(always)]
+unsafe fn key_flip(k: __m512i) -> __m512i {
+    // SAFETY: AVX-512F, which the callers enable.
+    unsafe {
+        let flip = _mm512_set1_epi64(i64::MAX);
+        _mm512_xor_si512(k, _mm512_and_si512(_mm512_srai_epi64::<63>(k), flip))
     }
 }
 
@@ -548,16 +583,13 @@ unsafe fn to_keys_avx512(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> u
     // SAFETY: loads read `src[i .. i + 8]` (masked to its end); stores write `dst[written ..]`
     // with at most as many lanes as keys read so far, and `written <= i`.
     unsafe {
-        let flip = _mm512_set1_epi64(i64::MAX);
         while i < n {
             let lanes = low_lanes((n - i).min(LANES));
             let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
             let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
             let keep = lanes & !nan;
-            let bits = _mm512_castpd_si512(v);
             // key(b) = b ^ ((b >> 63) >>> 1): flips all but the sign bit of negatives.
-            let keys =
-                _mm512_xor_si512(bits, _mm512_and_si512(_mm512_srai_epi64::<63>(bits), flip));
+            let keys = key_flip(_mm512_castpd_si512(v));
             let count = usize::from(POPCOUNT[usize::from(keep)]);
             _mm512_mask_storeu_epi64(
                 dp.add(written),
@@ -592,13 +624,11 @@ unsafe fn from_keys_avx512(keys: &mut [i64]) {
     let p = keys.as_mut_ptr();
     // SAFETY: masked loads and stores touch `keys[i .. i + 8]` up to its end only.
     unsafe {
-        let flip = _mm512_set1_epi64(i64::MAX);
         let mut i = 0;
         while i < n {
             let lanes = low_lanes((n - i).min(LANES));
             let k = _mm512_maskz_loadu_epi64(lanes, p.add(i));
-            let bits = _mm512_xor_si512(k, _mm512_and_si512(_mm512_srai_epi64::<63>(k), flip));
-            _mm512_mask_storeu_epi64(p.add(i), lanes, bits);
+            _mm512_mask_storeu_epi64(p.add(i), lanes, key_flip(k));
             i += LANES;
         }
     }
@@ -609,7 +639,15 @@ pub(super) fn network_for_tests(keys: &mut [i64]) {
     assert!(keys.len() <= NETWORK_MAX);
     assert!(crate::cpu::CpuPath::Avx512.is_supported());
     // SAFETY: checked just above.
-    unsafe { sort_network(keys) }
+    unsafe { sort_network::<false>(keys) }
+}
+
+#[cfg(test)]
+pub(super) fn network_to_bits_for_tests(keys: &mut [i64]) {
+    assert!(keys.len() <= NETWORK_MAX);
+    assert!(crate::cpu::CpuPath::Avx512.is_supported());
+    // SAFETY: checked just above.
+    unsafe { sort_network::<true>(keys) }
 }
 
 #[cfg(test)]
@@ -617,4 +655,15 @@ pub(super) fn partition_for_tests(keys: &mut [i64], pivot: i64) -> (usize, i64, 
     assert!(crate::cpu::CpuPath::Avx512.is_supported());
     // SAFETY: checked just above.
     unsafe { partition(keys, pivot) }
+}
+
+/// [`par_qsort`] with a given depth limit, so the tests reach the `sort_unstable` fallback.
+#[cfg(test)]
+pub(super) fn sort_keys_with_limit_for_tests(
+    keys: &mut [i64],
+    limit: u32,
+    steps: &Steps,
+) -> Result<(), Cancelled> {
+    assert!(crate::cpu::CpuPath::Avx512.is_supported());
+    par_qsort(keys, limit, steps)
 }

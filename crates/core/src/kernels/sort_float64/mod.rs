@@ -7,7 +7,7 @@
 //!
 //! * [`avx512`]: the keys are computed once, in parallel, into the output buffer itself (NaNs
 //!   set aside, in input order, behind them), sorted there in place by a vectorised quicksort,
-//!   and mapped back to doubles. No scratch buffer.
+//!   and mapped back to doubles as each part becomes final. No scratch buffer.
 //! * [`radix`] (baseline and AVX2): a parallel radix sort of the doubles, bouncing between the
 //!   output and one scratch buffer lent by [`crate::spare`].
 //!
@@ -64,21 +64,15 @@ fn chunk_len(len: usize) -> usize {
 #[cfg(target_arch = "x86_64")]
 fn by_keys(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     let n = data.len();
-    // Three units per element: the keys, the sort, the way back.
-    let steps = ctx.steps(3 * n as u64);
+    // Two units per element: the keys, then the sort (which maps them back as it goes).
+    let steps = ctx.steps(2 * n as u64);
     steps.advance(0)?;
     let mut out = vec![0.0f64; n];
     let words = as_words(&mut out);
     let keys = to_keys(data, words, &steps)?;
-    let nans = (n - keys) as u64;
-    steps.advance(nans)?;
+    steps.advance((n - keys) as u64)?;
     let (head, _) = words.split_at_mut(keys);
     avx512::sort_keys(head, &steps)?;
-    head.par_chunks_mut(chunk_len(keys)).try_for_each(|c| {
-        avx512::from_keys(c);
-        steps.advance(c.len() as u64)
-    })?;
-    steps.advance(nans)?;
     Ok(out)
 }
 
@@ -407,6 +401,10 @@ mod test {
                 let mut want = data.clone();
                 want.sort_unstable();
                 assert_eq!(got, want, "network, {len} keys mod {modulus}");
+                let mut bits = data.clone();
+                avx512::network_to_bits_for_tests(&mut bits);
+                let want: Vec<i64> = want.into_iter().map(key).collect();
+                assert_eq!(bits, want, "network to bits, {len} keys mod {modulus}");
             }
         }
         for len in [0, 1, 7, 8, 9, 300] {
@@ -450,6 +448,39 @@ mod test {
                 assert_eq!(a, b, "a permutation");
                 assert_eq!(min, b[0]);
                 assert_eq!(max, b[len - 1]);
+            }
+        }
+    }
+
+    /// The depth limit's fallback (`sort_unstable`, then the keys mapped back) on long and
+    /// short segments, in parallel and on one thread.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx512_depth_limit_falls_back_to_a_sorted_result() {
+        if !cpu::CpuPath::Avx512.is_supported() {
+            return;
+        }
+        let ctx = Ctx::new(crate::CancelToken::new());
+        for len in [200, 5000, 200_000] {
+            for (name, data) in shapes(len, 11) {
+                let data: Vec<f64> = data.into_iter().filter(|x| !x.is_nan()).collect();
+                let want = bits(&reference(&data));
+                for limit in [0, 1, 2] {
+                    for threads in [1, 2] {
+                        let mut keys: Vec<i64> =
+                            data.iter().map(|x| key(x.to_bits() as i64)).collect();
+                        let steps = ctx.steps(keys.len() as u64);
+                        in_pool(threads, || {
+                            avx512::sort_keys_with_limit_for_tests(&mut keys, limit, &steps)
+                        })
+                        .expect("ok");
+                        let got: Vec<u64> = keys.iter().map(|&k| k as u64).collect();
+                        assert!(
+                            got == want,
+                            "{name} {len}, limit {limit}, {threads} threads"
+                        );
+                    }
+                }
             }
         }
     }
