@@ -15,10 +15,11 @@ use crate::ctx::Steps;
 
 /// Pixels per vector.
 const LANES: usize = 4;
-/// Vectors whose orbits advance side by side. Four blocks' state does not all fit in 16
-/// registers, yet measured 5–10% faster than three (which do): the longer independent chains
-/// win over the few reloads from L1.
-const VECTORS: usize = 4;
+/// Vectors whose orbits advance side by side. Three blocks' state fits in the 16 registers; in
+/// batches, three measured faster than four (0.84 against 1.16–1.26 ns per iteration).
+const VECTORS: usize = 3;
+/// The most steps between two looks at which blocks have finished.
+const BATCH: u32 = 8;
 
 /// Four pixels' orbits.
 #[derive(Clone, Copy)]
@@ -77,7 +78,8 @@ impl Block {
     }
 }
 
-/// [`super::scalar::render_row`] on 4-lane vectors.
+/// [`super::scalar::render_row`] on 4-lane vectors, in batches of at most [`BATCH`] steps
+/// without a branch, as [`super::avx512::render_row`] does.
 ///
 /// # Safety
 /// The CPU must support every feature of [`crate::cpu::AVX2_FEATURES`].
@@ -106,43 +108,54 @@ pub(super) unsafe fn render_row(
         }
     }
     while busy > 0 {
+        // As many steps as every busy block may still take, at most a batch.
+        let mut batch = BATCH;
+        for b in &blocks {
+            if b.start != usize::MAX {
+                batch = batch.min(b.left);
+            }
+        }
+        for _ in 0..batch {
+            for b in &mut blocks {
+                let x2 = _mm256_mul_pd(b.x, b.x);
+                let y2 = _mm256_mul_pd(b.y, b.y);
+                // Lanes that take this step: live, and not `x² + y² > 4`.
+                let going = _mm256_and_pd(
+                    b.live,
+                    _mm256_cmp_pd::<_CMP_NGT_UQ>(_mm256_add_pd(x2, y2), four),
+                );
+                // `going` is all ones (−1) in the lanes that step.
+                b.count = _mm256_sub_epi64(b.count, _mm256_castpd_si256(going));
+                b.y = _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(b.x, b.x), b.y), cy);
+                b.x = _mm256_add_pd(_mm256_sub_pd(x2, y2), b.cx);
+                b.live = going;
+            }
+        }
         for b in &mut blocks {
             if b.start == usize::MAX {
                 continue;
             }
-            let x2 = _mm256_mul_pd(b.x, b.x);
-            let y2 = _mm256_mul_pd(b.y, b.y);
-            // Lanes that take this step: live, under the cap, and not `x² + y² > 4`.
-            let going = _mm256_and_pd(
-                b.live,
-                _mm256_cmp_pd::<_CMP_NGT_UQ>(_mm256_add_pd(x2, y2), four),
-            );
-            if b.left == 0 || _mm256_movemask_pd(going) == 0 {
-                let mut counts = [0i64; LANES];
-                // SAFETY: `counts` holds 4 × 8 bytes.
-                unsafe { _mm256_storeu_si256(counts.as_mut_ptr().cast(), b.count) };
-                for (out, &count) in row[b.start..b.start + b.lanes].iter_mut().zip(&counts) {
-                    // A count never exceeds `max`, a u32.
-                    *out = count as u32;
-                }
-                pending += b.lanes as u64;
-                if next < len {
-                    *b = Block::start(next, len, x_min, dx, max);
-                    next += LANES;
-                } else {
-                    *b = Block::idle();
-                    busy -= 1;
-                }
+            b.left -= batch;
+            if _mm256_movemask_pd(b.live) != 0 && b.left != 0 {
                 continue;
             }
-            // `going` is all ones (−1) in the lanes that step.
-            b.count = _mm256_sub_epi64(b.count, _mm256_castpd_si256(going));
-            b.y = _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(b.x, b.x), b.y), cy);
-            b.x = _mm256_add_pd(_mm256_sub_pd(x2, y2), b.cx);
-            b.live = going;
-            b.left -= 1;
+            let mut counts = [0i64; LANES];
+            // SAFETY: `counts` holds 4 × 8 bytes.
+            unsafe { _mm256_storeu_si256(counts.as_mut_ptr().cast(), b.count) };
+            for (out, &count) in row[b.start..b.start + b.lanes].iter_mut().zip(&counts) {
+                // A count never exceeds `max`, a u32.
+                *out = count as u32;
+            }
+            pending += b.lanes as u64;
+            if next < len {
+                *b = Block::start(next, len, x_min, dx, max);
+                next += LANES;
+            } else {
+                *b = Block::idle();
+                busy -= 1;
+            }
         }
-        spent += (VECTORS * LANES) as u64;
+        spent += u64::from(batch) * (VECTORS * LANES) as u64;
         if spent >= BUDGET {
             steps.advance(pending)?;
             (spent, pending) = (0, 0);
