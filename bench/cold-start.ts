@@ -1,7 +1,8 @@
 /**
  * Cold start, each in fresh Node processes run with plain `node` (no TypeScript loader), as a
  * user's program starts: import → first native result; Tinypool creation → first result;
- * import → first result on spindle's js backend; and `Process` against plain `fork`.
+ * import → first result on spindle's js backend; `Process` against plain `fork`; and the floor
+ * under the first figure (an empty ES module's import, the addon's load alone).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,8 @@ export async function benchColdStart(plan: ColdPlan): Promise<ColdStart> {
     process: [],
     forkMessage: [],
     forkExit: [],
+    floorImport: [],
+    floorDlopen: [],
   };
   const push = (key: string, value: unknown): void => {
     if (typeof value === 'number') samples[key]?.push(round(value, 2));
@@ -56,6 +59,9 @@ export async function benchColdStart(plan: ColdPlan): Promise<ColdStart> {
     push('nativeFirstCall', native.firstCallMs);
     push('tinypool', (await runChild('cold-tinypool.mjs')).totalMs);
     push('spindleJs', (await runChild('cold-spindle-js.mjs')).totalMs);
+    const floor = await runChild('cold-floor.mjs');
+    push('floorImport', floor.emptyImportMs);
+    push('floorDlopen', floor.dlopenMs);
   }
   const processes = await runChild('process-start.mjs', [String(plan.reps)]);
   for (const key of ['process', 'forkMessage', 'forkExit']) {
@@ -72,12 +78,15 @@ export async function benchColdStart(plan: ColdPlan): Promise<ColdStart> {
     process: m('process'),
     forkMessage: m('forkMessage'),
     forkExit: m('forkExit'),
+    floorImport: m('floorImport'),
+    floorDlopen: m('floorDlopen'),
     samples,
   };
   plan.log(
     `cold start: native ${result.native} ms (import ${result.nativeImport} + first call ${result.nativeFirstCall}), ` +
       `Tinypool ${result.tinypool} ms, spindle js ${result.spindleJs} ms; Process ${result.process} ms vs fork ` +
-      `${result.forkMessage} ms to message / ${result.forkExit} ms to exit`,
+      `${result.forkMessage} ms to message / ${result.forkExit} ms to exit; floor: empty module import ` +
+      `${result.floorImport} ms, addon load alone ${result.floorDlopen} ms`,
   );
   return result;
 }

@@ -37,6 +37,8 @@ const EMPTY_COLD: ColdStart = {
   process: Number.NaN,
   forkMessage: Number.NaN,
   forkExit: Number.NaN,
+  floorImport: Number.NaN,
+  floorDlopen: Number.NaN,
   samples: {},
 };
 

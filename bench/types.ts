@@ -88,6 +88,12 @@ export interface ColdStart {
   forkMessage: number;
   /** `child_process.fork` of an empty script → its exit (median). */
   forkExit: number;
+  /**
+   * The floor under `native` (medians): a dynamic import of an empty ES module, and loading
+   * spindle's `.node` file alone (NaN when no built addon sits in `binding/`).
+   */
+  floorImport: number;
+  floorDlopen: number;
   samples: Record<string, number[]>;
 }
 

@@ -69,6 +69,8 @@ export function coldTable(r: Results): string {
       ["`import('spindle')` → first native result (`kernels.spin(1)`)", ms(c.native)],
       ['↳ of which the import', ms(c.nativeImport)],
       ['↳ of which the first call (binding load, pool start)', ms(c.nativeFirstCall)],
+      ['floor: `import()` of an empty ES module file', ms(c.floorImport)],
+      ["floor: loading spindle's `.node` file alone (no JavaScript of spindle's)", ms(c.floorDlopen)],
       ['`new Tinypool()` → first result of an empty task', ms(c.tinypool)],
       ["`import('spindle')` → first result on the js backend (Tinypool)", ms(c.spindleJs)],
       ['spindle `Process` (function target): `start()` → `join()` resolved', ms(c.process)],

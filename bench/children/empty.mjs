@@ -1,0 +1,2 @@
+// Imported by cold-floor.mjs: an ES module with nothing in it.
+export const empty = true;
