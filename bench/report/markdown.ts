@@ -135,6 +135,37 @@ export function referencesTable(r: Results): string {
   );
 }
 
+/**
+ * What stands between two goals and this machine, from the run's own figures: the exact
+ * matmul's 40 GFLOP/s against the core's measured mul + add peak (no exact kernel can pass it),
+ * and the cold start's 5 ms against what an empty ES module's import and the addon's bare load
+ * already cost.
+ */
+export function limitsNote(r: Results): string {
+  const lines: string[] = [];
+  const figure = (kernel: string, label: string): number | undefined => {
+    const v = r.references?.figures.find((f) => f.kernel === kernel && f.label.startsWith(label))?.value;
+    return v === null || v === undefined ? undefined : v;
+  };
+  const peak = figure('matmul', 'vector peak of one core, mul + add');
+  const exact = figure('matmul', "spindle native, 'exact'");
+  if (peak !== undefined && exact !== undefined)
+    lines.push(
+      `- matmul 'exact' ran at ${num(exact)} GFLOP/s through the public call (its inputs copied, its output ` +
+        `allocated), ${Math.round((100 * exact) / peak)}% of this core's measured ` +
+        `mul + add peak of ${num(peak)} GFLOP/s (a rounded multiply and a rounded add per lane, the most any ` +
+        `bit-identical kernel can do); the 40 GFLOP/s goal ${peak >= 40 ? 'is under' : 'is above'} that peak here.`,
+    );
+  const c = r.coldStartMs;
+  if (Number.isFinite(c.floorImport) && Number.isFinite(c.floorDlopen))
+    lines.push(
+      `- cold start: an empty ES module's import (${ms(c.floorImport)} ms) and the addon's bare load ` +
+        `(${ms(c.floorDlopen)} ms) leave ${ms(5 - c.floorImport - c.floorDlopen)} ms of the 5 ms goal for ` +
+        `spindle's own modules; their import took ${ms(c.nativeImport)} ms.`,
+    );
+  return lines.length > 0 ? `\nWhat stands in the way, measured in this run:\n\n${lines.join('\n')}\n` : '';
+}
+
 export function writeMarkdown(dir: string, r: Results, rssMethod: string): string {
   const s = r.settings;
   const layers = r.dispatchLayers.length
@@ -218,7 +249,7 @@ ${referencesTable(r)}
 }## Targets (issues 8 and 13)
 
 ${targetsTable(r)}
-`;
+${limitsNote(r)}`;
   const path = join(dir, 'results.md');
   writeFileSync(path, text);
   return path;
