@@ -10,6 +10,8 @@ const module = new URL('../fixtures/process-targets.mjs', import.meta.url);
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'spindle-process-'));
 
 function alive(pid: number): boolean {
+  // kill(0) and kill(−n) address process groups, not one process.
+  if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`not a process id: ${pid}`);
   try {
     process.kill(pid, 0);
     return true;
