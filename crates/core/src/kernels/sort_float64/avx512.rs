@@ -65,9 +65,26 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
     }
     // SAFETY: as above.
     let pivot = unsafe { pivot_of(keys) };
-    // One piece per thread: every split costs a swap of up to a quarter of its keys.
-    let pieces = rayon::current_num_threads().next_power_of_two();
-    let (mid, min, max) = par_partition(keys, pivot, pieces, steps)?;
+    let (mid, min, max) = par_partition(keys, pivot, pieces(), steps)?;
+    sort_sides(keys, pivot, (mid, min, max), limit, steps)
+}
+
+/// Pieces of a parallel partition: one per thread (every split costs a swap of up to a quarter
+/// of its keys).
+fn pieces() -> usize {
+    rayon::current_num_threads().next_power_of_two()
+}
+
+/// Sorts both sides of `keys`, partitioned around `pivot` into `split` = (where the keys at
+/// or above it start, the smallest key, the largest key).
+fn sort_sides(
+    keys: &mut [i64],
+    pivot: i64,
+    (mid, min, max): (usize, i64, i64),
+    limit: u32,
+    steps: &Steps,
+) -> Result<(), Cancelled> {
+    let pieces = pieces();
     if min == max {
         par_from_keys(keys);
         return steps.advance(keys.len() as u64);
@@ -95,6 +112,142 @@ fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelle
         || par_qsort(right, limit - 1, steps),
     );
     l.and(r)
+}
+
+/// Doubles per cancellation check of [`sort_doubles`]'s first pass.
+const FIRST_PASS_CHUNK: usize = 1 << 16;
+
+/// [`super::sort_float64`]'s whole key path on one thread, with the keys partitioned around a
+/// first pivot as they are made: `src`'s doubles are read once and each key is written once,
+/// below-pivot keys from the front of `dst` and the others from its back, where the key pass
+/// and the first partition would each read and write all of memory. The NaNs' bits go last,
+/// in input order. Returns `false` (with nothing written) for a short `src`, or when a sample of
+/// it holds no key to pivot on; the caller then takes the two-pass path.
+///
+/// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features, and `dst` is
+/// as long as `src`.
+pub(super) fn sort_doubles(src: &[f64], dst: &mut [i64], steps: &Steps) -> Result<bool, Cancelled> {
+    let n = src.len();
+    assert_eq!(dst.len(), n);
+    if n < 2 * NETWORK_MAX {
+        return Ok(false);
+    }
+    // The pivot: the median of the keys among 64 samples spread over `src`.
+    let mut sample = [0i64; 64];
+    let mut k = 0;
+    for j in 0..64 {
+        let x = src[j * n / 64 + n / 128];
+        if !x.is_nan() {
+            sample[k] = super::key(x.to_bits() as i64);
+            k += 1;
+        }
+    }
+    if k == 0 {
+        return Ok(false);
+    }
+    // SAFETY: the caller checked the CPU.
+    unsafe { sort_network::<false>(&mut sample[..k]) };
+    let pivot = sample[k / 2];
+    let (mut l, mut r) = (0, n);
+    let mut nans = Vec::new();
+    let (mut min, mut max) = (i64::MAX, i64::MIN);
+    for chunk in src.chunks(FIRST_PASS_CHUNK) {
+        // SAFETY: the caller checked the CPU; `l .. r` are the slots not yet written, one per
+        // double not yet read plus one per NaN so far.
+        unsafe {
+            partition_from(
+                chunk,
+                dst.as_mut_ptr(),
+                (&mut l, &mut r),
+                pivot,
+                (&mut min, &mut max),
+                &mut nans,
+            )
+        };
+        steps.advance(chunk.len() as u64)?;
+    }
+    // [below (l) | one free slot per NaN | at or above (n − r)]: the free slots take the last
+    // keys at or above the pivot (their order is still free), and the NaNs the end.
+    let moved = (r - l).min(n - r);
+    dst.copy_within(n - moved..n, l);
+    let keys = n - nans.len();
+    dst[keys..].copy_from_slice(&nans);
+    steps.advance(nans.len() as u64)?;
+    let limit = 2 * usize::BITS.saturating_sub(keys.leading_zeros()) + 8;
+    sort_sides(&mut dst[..keys], pivot, (l, min, max), limit, steps)?;
+    Ok(true)
+}
+
+/// Keys of `src` (a part of the whole input) into `dst`: below `pivot` at `*l` on,
+/// at or above it just below `*r`; NaN bits pushed to `nans`; `min`/`max` widened to the keys
+/// seen.
+///
+/// # Safety
+/// AVX-512; `dst` is valid for the whole input's length, and the slots `*l .. *r` are free:
+/// there are `src.len()` of them at least (plus one per NaN pushed before).
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")]
+unsafe fn partition_from(
+    src: &[f64],
+    dst: *mut i64,
+    (l, r): (&mut usize, &mut usize),
+    pivot: i64,
+    (min, max): (&mut i64, &mut i64),
+    nans: &mut Vec<i64>,
+) {
+    let n = src.len();
+    let sp = src.as_ptr();
+    // SAFETY: loads read `src[i .. i + 8]` masked to its end; every store writes free slots, as
+    // the comments below show.
+    unsafe {
+        let pv = _mm512_set1_epi64(pivot);
+        let mut vmin = _mm512_set1_epi64(*min);
+        let mut vmax = _mm512_set1_epi64(*max);
+        let mut i = 0;
+        while i < n {
+            let lanes = low_lanes((n - i).min(LANES));
+            let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
+            let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
+            let keep = lanes & !nan;
+            let keys = key_flip(_mm512_castpd_si512(v));
+            vmin = _mm512_mask_min_epi64(vmin, keep, vmin, keys);
+            vmax = _mm512_mask_max_epi64(vmax, keep, vmax, keys);
+            let ge = _mm512_mask_cmpge_epi64_mask(keep, keys, pv);
+            if keep == 0xff && *r - *l >= 2 * LANES {
+                // At least 16 free slots: the whole-vector stores of `store_both` write 8 at each
+                // end, and the right one's spare lanes stay clear of the left one's keys.
+                let above = store_both(dst.add(*l), dst.add(*r), keys, ge);
+                *l += LANES - above;
+                *r -= above;
+            } else {
+                // Masked stores write only the keys kept: `below + above <= 8 <=` free slots
+                // for the doubles read.
+                let above = usize::from(POPCOUNT[usize::from(ge)]);
+                let below = usize::from(POPCOUNT[usize::from(keep & !ge)]);
+                _mm512_mask_storeu_epi64(
+                    dst.add(*l),
+                    low_lanes(below),
+                    _mm512_maskz_compress_epi64(keep & !ge, keys),
+                );
+                _mm512_mask_storeu_epi64(
+                    dst.add(*r - above),
+                    low_lanes(above),
+                    _mm512_maskz_compress_epi64(ge, keys),
+                );
+                *l += below;
+                *r -= above;
+                if nan != 0 {
+                    for lane in 0..LANES {
+                        if nan & (1 << lane) != 0 {
+                            nans.push((*sp.add(i + lane)).to_bits() as i64);
+                        }
+                    }
+                }
+            }
+            i += LANES;
+        }
+        *min = _mm512_reduce_min_epi64(vmin);
+        *max = _mm512_reduce_max_epi64(vmax);
+    }
 }
 
 /// Maps a long run of final keys back to bits, in parallel.

@@ -7,7 +7,9 @@
 //!
 //! * [`avx512`]: the keys are computed once, in parallel, into the output buffer itself (NaNs
 //!   set aside, in input order, behind them), sorted there in place by a vectorised quicksort,
-//!   and mapped back to doubles as each part becomes final. No scratch buffer.
+//!   and mapped back to doubles as each part becomes final. No scratch buffer. On one thread
+//!   the keys are partitioned around a first pivot as they are made, which saves a pass over
+//!   memory (about a tenth of the call at 1.25 M doubles).
 //! * [`radix`] (baseline and AVX2): a parallel radix sort of the doubles, bouncing between the
 //!   output and one scratch buffer lent by [`crate::spare`].
 //!
@@ -47,7 +49,7 @@ pub fn sort_float64(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
 /// `a < b` as doubles, with `-0.0 < +0.0`. A negative keeps its sign bit and flips the others
 /// (larger magnitudes sort first); a positive is its own key. It is its own inverse.
 /// (The AVX-512 path computes it in vectors; the tests check that against this.)
-#[cfg(all(test, target_arch = "x86_64"))]
+#[cfg(target_arch = "x86_64")]
 fn key(b: i64) -> i64 {
     b ^ (((b >> 63) as u64) >> 1) as i64
 }
@@ -69,6 +71,11 @@ fn by_keys(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     steps.advance(0)?;
     let mut out = vec![0.0f64; n];
     let words = as_words(&mut out);
+    // One thread: the keys are made and partitioned in one pass (see `avx512::sort_doubles`);
+    // more threads share the work of two.
+    if rayon::current_num_threads() == 1 && avx512::sort_doubles(data, words, &steps)? {
+        return Ok(out);
+    }
     let keys = to_keys(data, words, &steps)?;
     steps.advance((n - keys) as u64)?;
     let (head, _) = words.split_at_mut(keys);
@@ -197,6 +204,20 @@ mod test {
             ("all equal", vec![-2.5; len]),
             ("all -0", vec![-0.0; len]),
             ("all NaN", vec![nan; len]),
+            (
+                // More NaNs than keys on either side of any pivot.
+                "mostly NaN",
+                (0..len)
+                    .map(|i| {
+                        let s = xorshift(&mut s);
+                        if i % 10 == 3 {
+                            (s % 1000) as f64 - 500.0
+                        } else {
+                            f64::from_bits(0x7ff0_0000_0000_0001 | (s & 0x800f_ffff_ffff_fff0))
+                        }
+                    })
+                    .collect(),
+            ),
             (
                 "zeros",
                 (0..len)
@@ -487,25 +508,34 @@ mod test {
 
     #[test]
     fn a_cancelled_context_stops_it() {
-        each_path(|ctx, _| {
-            let cancelled = cancelled_ctx().with_cpu(ctx.cpu());
-            let data = mixed(1 << 20, 9);
-            assert_eq!(sort_float64(&data, &cancelled), Err(Cancelled));
-            assert_eq!(sort_float64(&[1.0], &cancelled), Err(Cancelled));
-            check_cancel_midway(|c, scale| {
-                let data = mixed((scale as usize) << 20, scale);
-                sort_float64(&data, &c.clone().with_cpu(ctx.cpu())).map(drop)
+        // On one thread too: the AVX-512 path makes and partitions its keys in one pass there.
+        for threads in [1, 2] {
+            in_pool(threads, || {
+                each_path(|ctx, _| {
+                    let cancelled = cancelled_ctx().with_cpu(ctx.cpu());
+                    let data = mixed(1 << 20, 9);
+                    assert_eq!(sort_float64(&data, &cancelled), Err(Cancelled));
+                    assert_eq!(sort_float64(&[1.0], &cancelled), Err(Cancelled));
+                    check_cancel_midway(|c, scale| {
+                        let data = mixed((scale as usize) << 20, scale);
+                        sort_float64(&data, &c.clone().with_cpu(ctx.cpu())).map(drop)
+                    });
+                })
             });
-        });
+        }
     }
 
     #[test]
     fn reports_progress() {
-        each_path(|ctx, _| {
-            check_progress(|c, scale| {
-                let data = mixed((scale as usize) << 20, scale);
-                sort_float64(&data, &c.clone().with_cpu(ctx.cpu())).map(drop)
+        for threads in [1, 2] {
+            in_pool(threads, || {
+                each_path(|ctx, _| {
+                    check_progress(|c, scale| {
+                        let data = mixed((scale as usize) << 20, scale);
+                        sort_float64(&data, &c.clone().with_cpu(ctx.cpu())).map(drop)
+                    });
+                })
             });
-        });
+        }
     }
 }
