@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use crate::cancel::Cancelled;
 use crate::cpu::CpuPath;
 use crate::ctx::{Ctx, Steps};
+use crate::spare;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -161,7 +162,11 @@ pub fn matmul(
     // On a cache-line boundary: each row of a panel is then whole lines, and the micro-kernels'
     // vector loads of B never straddle two (a large Vec comes from mmap 16 bytes past a page
     // boundary, which split every AVX-512 load and halved the speed).
-    let mut b_store = vec![0.0; kc_max * nc_max.min(n.next_multiple_of(kernel.nr)) + LINE_DOUBLES];
+    // A spare buffer, its pages already mapped by an earlier call (see `crate::spare`): fresh
+    // ones cost a page fault per 4 KiB, per call.
+    let store_len = kc_max * nc_max.min(n.next_multiple_of(kernel.nr)) + LINE_DOUBLES;
+    let mut b_store = spare::FLOATS.take(store_len);
+    b_store.resize(store_len, 0.0);
     let offset = b_store.as_ptr().align_offset(LINE_BYTES).min(LINE_DOUBLES);
     let packed_b = &mut b_store[offset..];
     // Row panels per task: enough tasks for every thread to get several, so work stealing
