@@ -13,6 +13,7 @@ pub mod cpu;
 pub mod ctx;
 pub mod jpeg;
 pub mod kernels;
+pub mod output;
 pub mod pool;
 pub mod runtime;
 pub mod spare;

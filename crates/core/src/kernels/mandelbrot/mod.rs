@@ -76,7 +76,7 @@ pub fn mandelbrot(p: &MandelbrotParams, ctx: &Ctx) -> Result<Vec<u32>, Cancelled
     }
     // A pixel count beyond the address space breaks the precondition; the allocation then
     // fails loudly (a panic, which the pool reports) instead of producing a short image.
-    let mut out = vec![0u32; usize::try_from(pixels).unwrap_or(usize::MAX)];
+    let mut out = crate::output::zeroed::<u32>(usize::try_from(pixels).unwrap_or(usize::MAX));
     let dx = (p.x_max - p.x_min) / f64::from(p.width);
     let dy = (p.y_max - p.y_min) / f64::from(p.height);
     out.par_chunks_mut(p.width as usize)

@@ -155,7 +155,7 @@ pub fn matmul(
         return Ok(Vec::new());
     }
     let kernel = Kernel::pick(ctx.cpu(), precision);
-    let mut c = vec![0.0; cells];
+    let mut c = crate::output::zeroed::<f64>(cells);
     let kc_max = n.min(KC);
     // Columns per block of B: a multiple of nr, as many as fit B_BLOCK (at least one panel).
     let nc_max = (B_BLOCK / kc_max / kernel.nr).max(1) * kernel.nr;

@@ -69,7 +69,7 @@ fn by_keys(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     // Two units per element: the keys, then the sort (which maps them back as it goes).
     let steps = ctx.steps(2 * n as u64);
     steps.advance(0)?;
-    let mut out = vec![0.0f64; n];
+    let mut out = crate::output::zeroed::<f64>(n);
     let words = as_words(&mut out);
     // One thread: the keys are made and partitioned in one pass (see `avx512::sort_doubles`);
     // more threads share the work of two.

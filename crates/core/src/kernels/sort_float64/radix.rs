@@ -62,7 +62,7 @@ pub(super) fn sort(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     }
     let scan = scan(data, &steps)?;
     let keys = data.len() - scan.nans.iter().sum::<usize>();
-    let mut out = vec![0.0; data.len()];
+    let mut out = crate::output::zeroed::<f64>(data.len());
     let (head, tail) = out.split_at_mut(keys);
     copy_nans(data, &scan.nans, tail, &steps)?;
     // Bits from `hi` up are the same in every key: the first split looks below them.
