@@ -12,6 +12,7 @@
 //! come back for [`IDLE`] (a short-lived thread of its own waits for that), and at once by
 //! [`Spares::release`] (`shutdown()`), so an idle process does not hold the memory.
 
+use std::collections::TryReserveError;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -84,26 +85,44 @@ impl<T: Copy + Send + 'static> Spares<T> {
     /// smallest that does, and not more than four times too large), else a new allocation.
     /// It comes back here when dropped.
     pub fn take(&'static self, len: usize) -> Spare<T> {
-        let mut vec = if bytes_of::<T>(len) < MIN_BYTES {
-            None
-        } else {
-            let mut state = self.lock();
-            let best = state
-                .kept
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.capacity() >= len && v.capacity() / 4 <= len)
-                .min_by_key(|(_, v)| v.capacity())
-                .map(|(i, _)| i);
-            best.map(|i| {
-                let v = state.kept.swap_remove(i);
-                state.bytes -= bytes_of::<T>(v.capacity());
-                v
-            })
-        }
-        .unwrap_or_else(|| Vec::with_capacity(len));
-        vec.clear();
+        let vec = self
+            .kept_fit(len)
+            .unwrap_or_else(|| Vec::with_capacity(len));
         Spare { vec, home: self }
+    }
+
+    /// [`Spares::take`], with an error instead of the process abort a failed new allocation
+    /// would be.
+    pub fn try_take(&'static self, len: usize) -> Result<Spare<T>, TryReserveError> {
+        let vec = match self.kept_fit(len) {
+            Some(vec) => vec,
+            None => {
+                let mut vec = Vec::new();
+                vec.try_reserve_exact(len)?;
+                vec
+            }
+        };
+        Ok(Spare { vec, home: self })
+    }
+
+    /// The smallest kept buffer with room for `len` elements, not more than four times too
+    /// large, emptied; `None` for a small `len`.
+    fn kept_fit(&self, len: usize) -> Option<Vec<T>> {
+        if bytes_of::<T>(len) < MIN_BYTES {
+            return None;
+        }
+        let mut state = self.lock();
+        let best = state
+            .kept
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.capacity() >= len && v.capacity() / 4 <= len)
+            .min_by_key(|(_, v)| v.capacity())
+            .map(|(i, _)| i)?;
+        let mut v = state.kept.swap_remove(best);
+        state.bytes -= bytes_of::<T>(v.capacity());
+        v.clear();
+        Some(v)
     }
 
     /// A buffer holding a copy of `src`.
@@ -244,6 +263,20 @@ mod test {
         assert_eq!(again.as_ptr(), ptr);
         assert!(again.is_empty(), "lent buffers start empty");
         assert_eq!(spares.kept_bytes(), 0);
+    }
+
+    #[test]
+    fn try_take_lends_kept_buffers_and_reports_an_impossible_allocation() {
+        let spares = store();
+        let first = spares.copy_of(&vec![7; BIG]);
+        let ptr = first.as_ptr();
+        drop(first);
+        let again = spares.try_take(BIG).expect("a kept buffer");
+        assert_eq!(again.as_ptr(), ptr);
+        assert!(again.is_empty());
+        assert!(spares.try_take(usize::MAX / 2).is_err());
+        let small = spares.try_take(10).expect("a small allocation");
+        assert!(small.capacity() >= 10 && small.is_empty());
     }
 
     #[test]

@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use crate::cancel::Cancelled;
 use crate::ctx::Ctx;
 use crate::jpeg;
+use crate::spare::{self, Spare};
 
 /// The largest image accepted, in pixels (2^26, e.g. 8192 × 8192). The kernel holds about ten
 /// bytes per pixel at its peak (the decoded image, the map, the PNG and a strip per thread), so
@@ -249,7 +250,7 @@ fn decode(
     width: usize,
     height: usize,
     error: fn(String) -> ElaError,
-) -> Result<Vec<u8>, ElaError> {
+) -> Result<Spare<u8>, ElaError> {
     let mut pixels = alloc(width * height * 3)?;
     jpeg::decode_rgb(jpeg, width, height, &mut pixels).map_err(error)?;
     Ok(pixels)
@@ -344,10 +345,12 @@ fn scale_table(scale: f64) -> [u8; 256] {
     lut
 }
 
-/// A zeroed buffer, or an error instead of the process abort a failed allocation would be.
-fn alloc(len: usize) -> Result<Vec<u8>, ElaError> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len)
+/// A zeroed buffer, or an error instead of the process abort a failed allocation would be. A
+/// spare one when it is large ([`crate::spare`]): fresh pages would cost a page fault per
+/// 4 KiB on every call.
+fn alloc(len: usize) -> Result<Spare<u8>, ElaError> {
+    let mut v = spare::BYTES
+        .try_take(len)
         .map_err(|_| ElaError::Internal(format!("out of memory allocating {len} bytes")))?;
     v.resize(len, 0);
     Ok(v)
