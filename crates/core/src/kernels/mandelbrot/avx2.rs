@@ -108,13 +108,7 @@ pub(super) unsafe fn render_row(
         }
     }
     while busy > 0 {
-        // As many steps as every busy block may still take, at most a batch.
-        let mut batch = BATCH;
-        for b in &blocks {
-            if b.start != usize::MAX {
-                batch = batch.min(b.left);
-            }
-        }
+        let batch = super::batch_steps(BATCH, blocks.iter().map(|b| (b.start, b.left)));
         for _ in 0..batch {
             for b in &mut blocks {
                 let x2 = _mm256_mul_pd(b.x, b.x);

@@ -204,11 +204,7 @@ unsafe fn partition_from(
         let mut vmax = _mm512_set1_epi64(*max);
         let mut i = 0;
         while i < n {
-            let lanes = low_lanes((n - i).min(LANES));
-            let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
-            let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
-            let keep = lanes & !nan;
-            let keys = key_flip(_mm512_castpd_si512(v));
+            let (keys, keep, nan) = load_keys(sp, i, n);
             vmin = _mm512_mask_min_epi64(vmin, keep, vmin, keys);
             vmax = _mm512_mask_max_epi64(vmax, keep, vmax, keys);
             let ge = _mm512_mask_cmpge_epi64_mask(keep, keys, pv);
@@ -235,13 +231,7 @@ unsafe fn partition_from(
                 );
                 *l += below;
                 *r -= above;
-                if nan != 0 {
-                    for lane in 0..LANES {
-                        if nan & (1 << lane) != 0 {
-                            nans.push((*sp.add(i + lane)).to_bits() as i64);
-                        }
-                    }
-                }
+                push_nans(sp, i, nan, nans);
             }
             i += LANES;
         }
@@ -706,6 +696,36 @@ unsafe fn sort_network<const BITS: bool>(keys: &mut [i64]) {
     }
 }
 
+/// The doubles `src[i .. min(i + 8, n)]` as keys, with the lanes that hold a key (`keep`) and
+/// those that hold a NaN.
+///
+/// # Safety
+/// AVX-512; `src` points to `n` doubles and `i < n`.
+#[inline(always)]
+unsafe fn load_keys(src: *const f64, i: usize, n: usize) -> (__m512i, __mmask8, __mmask8) {
+    // SAFETY: the caller's promise; the masked load reads only lanes below `n`.
+    unsafe {
+        let lanes = low_lanes((n - i).min(LANES));
+        let v = _mm512_maskz_loadu_pd(lanes, src.add(i));
+        let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
+        (key_flip(_mm512_castpd_si512(v)), lanes & !nan, nan)
+    }
+}
+
+/// Pushes the bits of the NaNs among `src[i ..]` marked in `nan`, in order.
+///
+/// # Safety
+/// Every lane marked in `nan` is a double of `src`.
+#[inline(always)]
+unsafe fn push_nans(src: *const f64, i: usize, nan: __mmask8, nans: &mut Vec<i64>) {
+    for lane in 0..LANES {
+        if nan & (1 << lane) != 0 {
+            // SAFETY: the caller's promise.
+            nans.push(unsafe { *src.add(i + lane) }.to_bits() as i64);
+        }
+    }
+}
+
 /// [`super::key`] in every lane (its own inverse: keys to bits and bits to keys alike).
 #[inline(always)]
 unsafe fn key_flip(k: __m512i) -> __m512i {
@@ -737,12 +757,7 @@ unsafe fn to_keys_avx512(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> u
     // with at most as many lanes as keys read so far, and `written <= i`.
     unsafe {
         while i < n {
-            let lanes = low_lanes((n - i).min(LANES));
-            let v = _mm512_maskz_loadu_pd(lanes, sp.add(i));
-            let nan = _mm512_mask_cmp_pd_mask::<_CMP_UNORD_Q>(lanes, v, v);
-            let keep = lanes & !nan;
-            // key(b) = b ^ ((b >> 63) >>> 1): flips all but the sign bit of negatives.
-            let keys = key_flip(_mm512_castpd_si512(v));
+            let (keys, keep, nan) = load_keys(sp, i, n);
             let count = usize::from(POPCOUNT[usize::from(keep)]);
             _mm512_mask_storeu_epi64(
                 dp.add(written),
@@ -750,13 +765,7 @@ unsafe fn to_keys_avx512(src: &[f64], dst: &mut [i64], nans: &mut Vec<i64>) -> u
                 _mm512_maskz_compress_epi64(keep, keys),
             );
             written += count;
-            if nan != 0 {
-                for lane in 0..LANES {
-                    if nan & (1 << lane) != 0 {
-                        nans.push((*sp.add(i + lane)).to_bits() as i64);
-                    }
-                }
-            }
+            push_nans(sp, i, nan, nans);
             i += LANES;
         }
     }
