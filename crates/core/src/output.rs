@@ -18,14 +18,18 @@ const HUGE_MIN_BYTES: usize = 4 << 20;
 const HUGE_PAGE: usize = 2 << 20;
 
 /// A vector of `len` zeros, its memory advised to use huge pages when it is large.
+///
+/// The zeros come from the allocator's zeroed allocation, which leaves fresh pages untouched
+/// (the system gives them zeroed), so the advice still reaches their first fault, which is the
+/// kernel's own write: nothing writes the buffer twice.
 pub fn zeroed<T: Copy + Default>(len: usize) -> Vec<T> {
-    let mut v: Vec<T> = Vec::with_capacity(len);
+    #[allow(unused_mut)]
+    let mut v = vec![T::default(); len];
     #[cfg(target_os = "linux")]
     advise_huge(
         v.as_mut_ptr().cast::<u8>(),
         len.saturating_mul(size_of::<T>()),
     );
-    v.resize(len, T::default());
     v
 }
 
