@@ -47,8 +47,13 @@ const PART_PIECE: usize = 1 << 16;
 ///
 /// The caller makes sure the CPU has the [`crate::cpu::CpuPath::Avx512`] features.
 pub(super) fn sort_keys(keys: &mut [i64], steps: &Steps) -> Result<(), Cancelled> {
-    let limit = 2 * usize::BITS.saturating_sub(keys.len().leading_zeros()) + 8;
-    par_qsort(keys, limit, steps)
+    par_qsort(keys, depth_limit(keys.len()), steps)
+}
+
+/// Levels of recursion before the quicksort falls back to `sort_unstable`: twice the depth
+/// of a balanced one, and some.
+fn depth_limit(len: usize) -> u32 {
+    2 * usize::BITS.saturating_sub(len.leading_zeros()) + 8
 }
 
 fn par_qsort(keys: &mut [i64], limit: u32, steps: &Steps) -> Result<(), Cancelled> {
@@ -173,8 +178,13 @@ pub(super) fn sort_doubles(src: &[f64], dst: &mut [i64], steps: &Steps) -> Resul
     let keys = n - nans.len();
     dst[keys..].copy_from_slice(&nans);
     steps.advance(nans.len() as u64)?;
-    let limit = 2 * usize::BITS.saturating_sub(keys.leading_zeros()) + 8;
-    sort_sides(&mut dst[..keys], pivot, (l, min, max), limit, steps)?;
+    sort_sides(
+        &mut dst[..keys],
+        pivot,
+        (l, min, max),
+        depth_limit(keys),
+        steps,
+    )?;
     Ok(true)
 }
 
@@ -217,18 +227,7 @@ unsafe fn partition_from(
             } else {
                 // Masked stores write only the keys kept: `below + above <= 8 <=` free slots
                 // for the doubles read.
-                let above = usize::from(POPCOUNT[usize::from(ge)]);
-                let below = usize::from(POPCOUNT[usize::from(keep & !ge)]);
-                _mm512_mask_storeu_epi64(
-                    dst.add(*l),
-                    low_lanes(below),
-                    _mm512_maskz_compress_epi64(keep & !ge, keys),
-                );
-                _mm512_mask_storeu_epi64(
-                    dst.add(*r - above),
-                    low_lanes(above),
-                    _mm512_maskz_compress_epi64(ge, keys),
-                );
+                let (below, above) = store_split(dst.add(*l), dst.add(*r), keys, keep, ge);
                 *l += below;
                 *r -= above;
                 push_nans(sp, i, nan, nans);
@@ -350,16 +349,23 @@ unsafe fn pivot_of(keys: &[i64]) -> i64 {
     }
 }
 
-/// Stores the keys of `v` below and at-or-above the pivot (`ge` marks the latter) at `left`
-/// and just below `right`; returns how many were at or above.
+/// Stores the keys of `v` in the lanes `keep` below and at-or-above the pivot (`ge` marks the
+/// latter, within `keep`) at `left` and just below `right`; returns how many were below and how
+/// many at or above.
 ///
 /// # Safety
 /// AVX-512; `left .. left + below` and `right − above .. right` must be writable.
 #[inline(always)]
-unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8) -> usize {
+unsafe fn store_split(
+    left: *mut i64,
+    right: *mut i64,
+    v: __m512i,
+    keep: __mmask8,
+    ge: __mmask8,
+) -> (usize, usize) {
+    let lt = keep & !ge;
     let above = usize::from(POPCOUNT[usize::from(ge)]);
-    let below = LANES - above;
-    let lt = !ge;
+    let below = usize::from(POPCOUNT[usize::from(lt)]);
     // SAFETY: the caller's promise; masked stores write only the lanes they keep.
     unsafe {
         _mm512_mask_storeu_epi64(left, low_lanes(below), _mm512_maskz_compress_epi64(lt, v));
@@ -369,7 +375,7 @@ unsafe fn store_split(left: *mut i64, right: *mut i64, v: __m512i, ge: __mmask8)
             _mm512_maskz_compress_epi64(ge, v),
         );
     }
-    above
+    (below, above)
 }
 
 /// Stores `v`'s keys below the pivot at `left` and those at or above it (`ge`) just below
@@ -512,16 +518,16 @@ unsafe fn partition(keys: &mut [i64], pivot: i64) -> (usize, i64, i64) {
             vmin = _mm512_min_epi64(vmin, v);
             vmax = _mm512_max_epi64(vmax, v);
             let ge = _mm512_cmpge_epi64_mask(v, pv);
-            let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
-            l_store += LANES - above;
+            let (below, above) = store_split(ptr.add(l_store), ptr.add(r_store), v, 0xff, ge);
+            l_store += below;
             r_store -= above;
         }
         for v in first.into_iter().chain(last) {
             vmin = _mm512_min_epi64(vmin, v);
             vmax = _mm512_max_epi64(vmax, v);
             let ge = _mm512_cmpge_epi64_mask(v, pv);
-            let above = store_split(ptr.add(l_store), ptr.add(r_store), v, ge);
-            l_store += LANES - above;
+            let (below, above) = store_split(ptr.add(l_store), ptr.add(r_store), v, 0xff, ge);
+            l_store += below;
             r_store -= above;
         }
         debug_assert_eq!(l_store, r_store);
