@@ -107,14 +107,16 @@ impl Kernel {
     }
 }
 
-/// The most values of k one pass of the micro-kernels covers: longer sums are continued from C.
-/// Measured at 352² on the AVX-512 path (one thread, median of interleaved runs): 192–256 run
-/// both kernels fastest; a whole 352 at once (the B panel the micro-kernel streams, 90 KiB, far
-/// past L1) was 1.3× slower exact and 1.7× slower fast.
-const KC: usize = 256;
+/// The most values of k one call of a micro-kernel covers: longer sums are continued from C.
+/// The B panel a call streams (`KC·nr` doubles: 32 KiB on the AVX-512 path) then stays in L1
+/// while every A panel of a task passes under it. Measured at 352² on the AVX-512 path (one
+/// thread, interleaved runs, 10th-percentile time): 128 ran at least as fast as 96, 192 and 256
+/// (exact 26.6 GFLOP/s against 26.0, 22.5 and 21.6 in the quietest round).
+const KC: usize = 128;
 
 /// The most doubles of packed B in one block (1.25 MiB): it stays in a core's L2 cache while
-/// every A panel passes over it.
+/// every task's rows pass over it. Up to about 400² the whole of B is one block, so each task
+/// runs through all of k on its own and the threads meet once.
 const B_BLOCK: usize = 160 * 1024;
 
 /// A cache line, in bytes and in doubles.
@@ -156,48 +158,77 @@ pub fn matmul(
     }
     let kernel = Kernel::pick(ctx.cpu(), precision);
     let mut c = crate::output::zeroed::<f64>(cells);
-    let kc_max = n.min(KC);
+    let padded = n.next_multiple_of(kernel.nr);
+    // Values of k per block of B: all of them when the whole of B fits B_BLOCK, else KC·2.
+    let kb_max = if n * padded <= B_BLOCK {
+        n
+    } else {
+        n.min(2 * KC)
+    };
     // Columns per block of B: a multiple of nr, as many as fit B_BLOCK (at least one panel).
-    let nc_max = (B_BLOCK / kc_max / kernel.nr).max(1) * kernel.nr;
+    let nc_max = (B_BLOCK / kb_max / kernel.nr).max(1) * kernel.nr;
     // On a cache-line boundary: each row of a panel is then whole lines, and the micro-kernels'
     // vector loads of B never straddle two (a large Vec comes from mmap 16 bytes past a page
     // boundary, which split every AVX-512 load and halved the speed).
     // A spare buffer, its pages already mapped by an earlier call (see `crate::spare`): fresh
-    // ones cost a page fault per 4 KiB, per call.
-    let store_len = kc_max * nc_max.min(n.next_multiple_of(kernel.nr)) + LINE_DOUBLES;
+    // ones cost a page fault per 4 KiB, per call. pack_b writes every value it hands on.
+    let store_len = kb_max * nc_max.min(padded) + LINE_DOUBLES;
     let mut b_store = spare::FLOATS.take(store_len);
     b_store.resize(store_len, 0.0);
     let offset = b_store.as_ptr().align_offset(LINE_BYTES).min(LINE_DOUBLES);
     let packed_b = &mut b_store[offset..];
     // Row panels per task: enough tasks for every thread to get several, so work stealing
-    // evens out the last ones; the split never changes the result.
+    // evens out the last ones, and as equal as whole panels allow (a task one panel short of
+    // the others, not one ending with a sliver). The split never changes the result.
     let panels = n.div_ceil(kernel.mr);
-    let per_task = panels.div_ceil(4 * rayon::current_num_threads()).max(1);
-    let rows_per_task = per_task * kernel.mr;
+    let tasks = (4 * rayon::current_num_threads()).min(panels);
     for j0 in (0..n).step_by(nc_max) {
         let nc = nc_max.min(n - j0);
-        for k0 in (0..n).step_by(kc_max) {
-            let kc = kc_max.min(n - k0);
-            let packed_b = &mut packed_b[..kc * nc.next_multiple_of(kernel.nr)];
-            pack_b(b, n, k0, kc, j0, nc, kernel.nr, packed_b);
+        for k0 in (0..n).step_by(kb_max) {
+            let kb = kb_max.min(n - k0);
+            let packed_b = &mut packed_b[..kb * nc.next_multiple_of(kernel.nr)];
+            pack_b(b, n, k0, kb, j0, nc, kernel.nr, packed_b);
             let block = Block {
                 packed_b,
                 n,
                 j0,
                 nc,
                 k0,
-                kc,
+                kb,
                 kernel,
             };
-            c.par_chunks_mut(rows_per_task * n)
-                .zip(a.par_chunks(rows_per_task * n))
+            row_tasks(&mut c, a, n, kernel.mr, panels, tasks)
+                .into_par_iter()
                 .try_for_each(|(c_rows, a_rows)| block.rows(a_rows, c_rows, &steps))?;
         }
     }
     Ok(c)
 }
 
-/// Packs `b[k0..k0 + kc][j0..j0 + nc]` into panels of `nr` columns, each k-major
+/// `c` and `a` cut into `tasks` pairs of the same whole rows, each a run of row panels (`mr`
+/// rows; the last may be short), the runs as equal as whole panels allow.
+fn row_tasks<'c, 'a>(
+    mut c: &'c mut [f64],
+    mut a: &'a [f64],
+    n: usize,
+    mr: usize,
+    panels: usize,
+    tasks: usize,
+) -> Vec<(&'c mut [f64], &'a [f64])> {
+    let mut out = Vec::with_capacity(tasks);
+    let mut done = 0;
+    for t in 1..=tasks {
+        let end = panels * t / tasks;
+        let len = ((end * mr).min(n) - (done * mr).min(n)) * n;
+        let (c_rows, c_rest) = std::mem::take(&mut c).split_at_mut(len);
+        let (a_rows, a_rest) = a.split_at(len);
+        out.push((c_rows, a_rows));
+        (c, a, done) = (c_rest, a_rest, end);
+    }
+    out
+}
+
+/// Packs `b[k0..k0 + kb][j0..j0 + nc]` into panels of `nr` columns, each k-major
 /// (`panel[k·nr + j]`), zero-padding the last panel's missing columns. Panels are packed in
 /// parallel.
 #[allow(clippy::too_many_arguments)]
@@ -205,13 +236,13 @@ fn pack_b(
     b: &[f64],
     n: usize,
     k0: usize,
-    kc: usize,
+    kb: usize,
     j0: usize,
     nc: usize,
     nr: usize,
     out: &mut [f64],
 ) {
-    out.par_chunks_mut(kc * nr)
+    out.par_chunks_mut(kb * nr)
         .enumerate()
         .for_each(|(p, panel)| {
             let j = j0 + p * nr;
@@ -224,7 +255,32 @@ fn pack_b(
         });
 }
 
-/// One block of the product: columns `j0..j0 + nc` of C, continued over `k0..k0 + kc`, with
+/// Packs `kc` values of k from each of `height ≤ mr` rows (`rows[r·n..]`, from column `k0`)
+/// into `panel`, k-major (`panel[k·mr + r]`), zero-filling rows past `height`.
+fn pack_a(
+    rows: &[f64],
+    n: usize,
+    k0: usize,
+    kc: usize,
+    height: usize,
+    mr: usize,
+    panel: &mut [f64],
+) {
+    for r in 0..mr {
+        if r < height {
+            let row = &rows[r * n + k0..][..kc];
+            for (dst, &x) in panel.chunks_exact_mut(mr).zip(row) {
+                dst[r] = x;
+            }
+        } else {
+            for dst in panel.chunks_exact_mut(mr) {
+                dst[r] = 0.0;
+            }
+        }
+    }
+}
+
+/// One block of the product: columns `j0..j0 + nc` of C, continued over `k0..k0 + kb`, with
 /// that part of B packed.
 struct Block<'a> {
     packed_b: &'a [f64],
@@ -232,78 +288,84 @@ struct Block<'a> {
     j0: usize,
     nc: usize,
     k0: usize,
-    kc: usize,
+    kb: usize,
     kernel: Kernel,
 }
 
 impl Block<'_> {
     /// Adds this block's products into the whole rows `c_rows` (`a_rows` are the same rows of
-    /// A), `mr` rows at a time.
+    /// A): for each run of [`KC`] values of k, all its A panels are packed, then each B panel
+    /// in turn stays in L1 while the micro-kernel runs it against every A panel.
     fn rows(&self, a_rows: &[f64], c_rows: &mut [f64], steps: &Steps) -> Result<(), Cancelled> {
         let Kernel { mr, nr, run } = self.kernel;
-        let (n, kc) = (self.n, self.kc);
+        let (n, kb) = (self.n, self.kb);
         let rows = c_rows.len() / n;
-        let mut packed_a = vec![0.0; kc * mr];
+        let panels = rows.div_ceil(mr);
+        let mut packed_a = vec![0.0; panels * kb.min(KC) * mr];
         // A full-size block of C for the edges: the kernel always writes mr × nr values.
         let mut edge = [0.0; 6 * 32];
         debug_assert!(mr * nr <= edge.len());
         let mut work = 0u64;
-        for r0 in (0..rows).step_by(mr) {
-            let height = mr.min(rows - r0);
-            for (k, dst) in packed_a.chunks_exact_mut(mr).enumerate() {
-                for (r, d) in dst.iter_mut().enumerate() {
-                    *d = if r < height {
-                        a_rows[(r0 + r) * n + self.k0 + k]
-                    } else {
-                        0.0
-                    };
-                }
+        for ks in (0..kb).step_by(KC) {
+            let kc = KC.min(kb - ks);
+            let k0 = self.k0 + ks;
+            let accumulate = k0 > 0;
+            let packed_a = &mut packed_a[..panels * kc * mr];
+            for (q, panel) in packed_a.chunks_exact_mut(kc * mr).enumerate() {
+                let r0 = q * mr;
+                pack_a(&a_rows[r0 * n..], n, k0, kc, mr.min(rows - r0), mr, panel);
             }
-            for (p, panel) in self.packed_b.chunks_exact(kc * nr).enumerate() {
+            let b_panels = self.packed_b.chunks_exact(kb * nr);
+            for (p, b_panel) in b_panels.enumerate() {
+                let b_panel = &b_panel[ks * nr..][..kc * nr];
                 let j = self.j0 + p * nr;
                 let width = nr.min(self.j0 + self.nc - j);
-                let accumulate = self.k0 > 0;
-                if height == mr && width == nr {
-                    let at = r0 * n + j;
-                    debug_assert!(at + (mr - 1) * n + nr <= c_rows.len());
-                    // SAFETY: packed_a holds kc·mr doubles and panel kc·nr; rows r0..r0 + mr
-                    // and columns j..j + nr lie inside c_rows (whole rows of n); the kernel was
-                    // picked from the job's CPU path, which the CPU supports.
-                    unsafe {
-                        run(
-                            kc,
-                            packed_a.as_ptr(),
-                            panel.as_ptr(),
-                            c_rows.as_mut_ptr().add(at),
-                            n,
-                            accumulate,
-                        );
+                for (q, a_panel) in packed_a.chunks_exact(kc * mr).enumerate() {
+                    let r0 = q * mr;
+                    let height = mr.min(rows - r0);
+                    if height == mr && width == nr {
+                        let at = r0 * n + j;
+                        debug_assert!(at + (mr - 1) * n + nr <= c_rows.len());
+                        // SAFETY: a_panel holds kc·mr doubles and b_panel kc·nr; rows
+                        // r0..r0 + mr and columns j..j + nr lie inside c_rows (whole rows of
+                        // n); the kernel was picked from the job's CPU path, which the CPU
+                        // supports.
+                        unsafe {
+                            run(
+                                kc,
+                                a_panel.as_ptr(),
+                                b_panel.as_ptr(),
+                                c_rows.as_mut_ptr().add(at),
+                                n,
+                                accumulate,
+                            );
+                        }
+                    } else {
+                        for r in 0..height {
+                            let at = (r0 + r) * n + j;
+                            edge[r * nr..r * nr + width].copy_from_slice(&c_rows[at..at + width]);
+                        }
+                        // SAFETY: as above, with `edge` (mr·nr ≤ its length) as C and ldc = nr.
+                        unsafe {
+                            run(
+                                kc,
+                                a_panel.as_ptr(),
+                                b_panel.as_ptr(),
+                                edge.as_mut_ptr(),
+                                nr,
+                                accumulate,
+                            );
+                        }
+                        for r in 0..height {
+                            let at = (r0 + r) * n + j;
+                            c_rows[at..at + width].copy_from_slice(&edge[r * nr..r * nr + width]);
+                        }
                     }
-                } else {
-                    for r in 0..height {
-                        let at = (r0 + r) * n + j;
-                        edge[r * nr..r * nr + width].copy_from_slice(&c_rows[at..at + width]);
+                    work += (height * width * kc) as u64;
+                    if work >= ADVANCE_EVERY {
+                        steps.advance(work)?;
+                        work = 0;
                     }
-                    // SAFETY: as above, with `edge` (mr·nr ≤ its length) as C and ldc = nr.
-                    unsafe {
-                        run(
-                            kc,
-                            packed_a.as_ptr(),
-                            panel.as_ptr(),
-                            edge.as_mut_ptr(),
-                            nr,
-                            accumulate,
-                        );
-                    }
-                    for r in 0..height {
-                        let at = (r0 + r) * n + j;
-                        c_rows[at..at + width].copy_from_slice(&edge[r * nr..r * nr + width]);
-                    }
-                }
-                work += (height * width * kc) as u64;
-                if work >= ADVANCE_EVERY {
-                    steps.advance(work)?;
-                    work = 0;
                 }
             }
         }
@@ -414,11 +476,12 @@ mod test {
 
     #[test]
     fn every_cpu_path_matches_the_naive_loop_bit_for_bit() {
-        // Every size up to 130 (all block edges of every kernel), and one past KC, which also
-        // splits B into column blocks on every path. Unoptimised builds run the intrinsics as
-        // calls, so they check the small sizes and fewer of the large ones.
+        // Every size up to 130 (all block edges of every kernel; past KC, so sums continue
+        // from C), then sizes whose B no longer fits one block: 400 (blocks of 2·KC values of
+        // k) and 700 (column blocks too). Unoptimised builds run the intrinsics as calls, so
+        // they check the small sizes and fewer of the large ones.
         let sizes: Vec<usize> = if OPTIMISED {
-            (1..=130).chain([KC + 1]).collect()
+            (1..=130).chain([400, 700]).collect()
         } else {
             (1..=40).chain([63, 64, 65, 97, 130]).collect()
         };
