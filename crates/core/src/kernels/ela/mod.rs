@@ -315,17 +315,38 @@ impl Strip<'_> {
 }
 
 /// `out[i] = lut[|a[i] − b[i]|]`, with the largest and summed difference.
+///
+/// In three passes over each [`DIFF_CHUNK`] bytes (in L1 between them), each a plain loop the
+/// compiler vectorises, but for the table lookup, which stays one load and one store a byte: in
+/// one fused loop the lookup kept the whole loop scalar (16 % of a whole `ela` call, ~2 ns a
+/// byte).
 fn difference(a: &[u8], b: &[u8], lut: &[u8; 256], out: &mut [u8]) -> Stats {
     let mut max = 0u8;
     let mut sum = 0u64;
-    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-        let d = x.abs_diff(y);
-        max = max.max(d);
-        sum += u64::from(d);
-        *o = lut[usize::from(d)];
+    let chunks = out
+        .chunks_mut(DIFF_CHUNK)
+        .zip(a.chunks(DIFF_CHUNK).zip(b.chunks(DIFF_CHUNK)));
+    for (out, (a, b)) in chunks {
+        for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+            *o = x.abs_diff(y);
+        }
+        // u32 lanes cannot overflow: DIFF_CHUNK · 255 < 2³².
+        let (mut chunk_max, mut chunk_sum) = (0u8, 0u32);
+        for &d in out.iter() {
+            chunk_max = chunk_max.max(d);
+            chunk_sum += u32::from(d);
+        }
+        max = max.max(chunk_max);
+        sum += u64::from(chunk_sum);
+        for o in out.iter_mut() {
+            *o = lut[usize::from(*o)];
+        }
     }
     Stats { max, sum }
 }
+
+/// Bytes per pass of [`difference`]: its three buffers stay in L1 from one pass to the next.
+const DIFF_CHUNK: usize = 4096;
 
 /// `min(255, round(d × scale))` for every difference `d`, rounding halves up (as JavaScript's
 /// `Math.round` does for these non-negative values), so both backends agree exactly.

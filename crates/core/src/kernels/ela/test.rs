@@ -534,3 +534,30 @@ fn the_map_equals_pillows_ela() {
         );
     }
 }
+
+#[test]
+fn difference_matches_the_one_pass_definition_across_chunk_edges() {
+    let mut s = 0x9e37_79b9_7f4a_7c15u64;
+    let mut byte = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 24) as u8
+    };
+    let lut = scale_table(7.3);
+    for len in [0, 1, DIFF_CHUNK - 1, DIFF_CHUNK, 3 * DIFF_CHUNK + 17] {
+        let a: Vec<u8> = (0..len).map(|_| byte()).collect();
+        let b: Vec<u8> = (0..len).map(|_| byte()).collect();
+        let mut out = vec![0; len];
+        let got = difference(&a, &b, &lut, &mut out);
+        let d: Vec<u8> = a.iter().zip(&b).map(|(&x, &y)| x.abs_diff(y)).collect();
+        let want: Vec<u8> = d.iter().map(|&d| lut[usize::from(d)]).collect();
+        assert_eq!(out, want, "len {len}");
+        assert_eq!(got.max, d.iter().copied().max().unwrap_or(0), "len {len}");
+        assert_eq!(
+            got.sum,
+            d.iter().map(|&d| u64::from(d)).sum::<u64>(),
+            "len {len}"
+        );
+    }
+}
