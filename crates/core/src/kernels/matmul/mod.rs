@@ -115,8 +115,8 @@ impl Kernel {
 const KC: usize = 128;
 
 /// The most doubles of packed B in one block (1.25 MiB): it stays in a core's L2 cache while
-/// every task's rows pass over it. Up to about 400² the whole of B is one block, so each task
-/// runs through all of k on its own and the threads meet once.
+/// every task's rows pass over it. Up to 392² (AVX-512 panels) the whole of B is one block, so
+/// each task runs through all of k on its own and the threads meet once per call.
 const B_BLOCK: usize = 160 * 1024;
 
 /// A cache line, in bytes and in doubles.
@@ -171,7 +171,7 @@ pub fn matmul(
     // vector loads of B never straddle two (a large Vec comes from mmap 16 bytes past a page
     // boundary, which split every AVX-512 load and halved the speed).
     // A spare buffer, its pages already mapped by an earlier call (see `crate::spare`): fresh
-    // ones cost a page fault per 4 KiB, per call. pack_b writes every value it hands on.
+    // ones cost a page fault per 4 KiB, per call.
     let store_len = kb_max * nc_max.min(padded) + LINE_DOUBLES;
     let mut b_store = spare::FLOATS.take(store_len);
     b_store.resize(store_len, 0.0);
