@@ -21,7 +21,7 @@
 // file for `import 'spindle'` to load).
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -72,21 +72,19 @@ const common = {
   logLevel: 'warning',
 };
 
-// Appends `import '../index.js'` (a side-effect import, nothing named) to the worker entries, the
-// tests' internal entry and `core/preloads.ts` (a pool worker imports it dynamically, which makes
-// it an entry of its own for the chunking: without this the modules it shares with the index
-// stay a chunk apart). (esbuild's `inject` would also do it, but it binds the injected
+// Appends an import of src/index.ts (a side-effect import, nothing named) to the worker entries,
+// the tests' internal entry and `core/preloads.ts` (a pool worker imports it dynamically, which
+// makes it an entry of its own for the chunking: without this the modules it shares with the
+// index stay a chunk apart). (esbuild's `inject` would also do it, but it binds the injected
 // module's exports to free identifiers of the same name everywhere: the global `Event` would
 // become spindle's.)
+const publicIndex = join(root, 'src', 'index.ts');
 const reachTheIndex = {
   name: 'reach-the-index',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/](entry[\\/][^\\/]+|internal|core[\\/]preloads)\.ts$/ }, async (args) => {
-      const index = relative(dirname(args.path), join(root, 'src', 'index.js'))
-        .split(sep)
-        .join('/');
       const source = await readFile(args.path, 'utf8');
-      return { contents: `${source}\nimport '${index.startsWith('.') ? index : `./${index}`}';\n`, loader: 'ts' };
+      return { contents: `${source}\nimport ${JSON.stringify(publicIndex)};\n`, loader: 'ts' };
     });
   },
 };

@@ -85,9 +85,31 @@ impl<T: Copy + Send + 'static> Spares<T> {
     /// smallest that does, and not more than four times too large), else a new allocation.
     /// It comes back here when dropped.
     pub fn take(&'static self, len: usize) -> Spare<T> {
-        let vec = self
-            .kept_fit(len)
-            .unwrap_or_else(|| Vec::with_capacity(len));
+        let vec = self.kept_fit(len).map_or_else(
+            || Vec::with_capacity(len),
+            |mut v| {
+                v.clear();
+                v
+            },
+        );
+        Spare { vec, home: self }
+    }
+
+    /// A buffer of `len` elements whose values are unspecified: a kept buffer as it came back
+    /// (cut or extended to `len`), or a new one of zeros. For scratch the caller overwrites
+    /// before reading, which then pays neither for clearing it nor for fresh pages.
+    pub fn take_scratch(&'static self, len: usize) -> Spare<T>
+    where
+        T: Default,
+    {
+        let vec = match self.kept_fit(len) {
+            Some(mut v) => {
+                v.truncate(len);
+                v.resize(len, T::default());
+                v
+            }
+            None => vec![T::default(); len],
+        };
         Spare { vec, home: self }
     }
 
@@ -95,7 +117,10 @@ impl<T: Copy + Send + 'static> Spares<T> {
     /// would be.
     pub fn try_take(&'static self, len: usize) -> Result<Spare<T>, TryReserveError> {
         let vec = match self.kept_fit(len) {
-            Some(vec) => vec,
+            Some(mut vec) => {
+                vec.clear();
+                vec
+            }
             None => {
                 let mut vec = Vec::new();
                 vec.try_reserve_exact(len)?;
@@ -106,7 +131,7 @@ impl<T: Copy + Send + 'static> Spares<T> {
     }
 
     /// The smallest kept buffer with room for `len` elements, not more than four times too
-    /// large, emptied; `None` for a small `len`.
+    /// large, as it came back; `None` for a small `len`.
     fn kept_fit(&self, len: usize) -> Option<Vec<T>> {
         if bytes_of::<T>(len) < MIN_BYTES {
             return None;
@@ -119,9 +144,8 @@ impl<T: Copy + Send + 'static> Spares<T> {
             .filter(|(_, v)| v.capacity() >= len && v.capacity() / 4 <= len)
             .min_by_key(|(_, v)| v.capacity())
             .map(|(i, _)| i)?;
-        let mut v = state.kept.swap_remove(best);
+        let v = state.kept.swap_remove(best);
         state.bytes -= bytes_of::<T>(v.capacity());
-        v.clear();
         Some(v)
     }
 
@@ -252,12 +276,18 @@ mod test {
 
     const BIG: usize = MIN_BYTES * 2;
 
-    #[test]
-    fn a_given_back_buffer_is_lent_again_without_a_new_allocation() {
+    /// A store keeping one buffer of `BIG` sevens, and where that buffer's memory is.
+    fn store_keeping_one() -> (&'static Spares<u8>, *const u8) {
         let spares = store();
         let first = spares.copy_of(&vec![7; BIG]);
         let ptr = first.as_ptr();
         drop(first);
+        (spares, ptr)
+    }
+
+    #[test]
+    fn a_given_back_buffer_is_lent_again_without_a_new_allocation() {
+        let (spares, ptr) = store_keeping_one();
         assert_eq!(spares.kept_bytes(), BIG);
         let again = spares.take(BIG - 10);
         assert_eq!(again.as_ptr(), ptr);
@@ -267,16 +297,32 @@ mod test {
 
     #[test]
     fn try_take_lends_kept_buffers_and_reports_an_impossible_allocation() {
-        let spares = store();
-        let first = spares.copy_of(&vec![7; BIG]);
-        let ptr = first.as_ptr();
-        drop(first);
+        let (spares, ptr) = store_keeping_one();
         let again = spares.try_take(BIG).expect("a kept buffer");
         assert_eq!(again.as_ptr(), ptr);
         assert!(again.is_empty());
         assert!(spares.try_take(usize::MAX / 2).is_err());
         let small = spares.try_take(10).expect("a small allocation");
         assert!(small.capacity() >= 10 && small.is_empty());
+    }
+
+    #[test]
+    fn take_scratch_lends_kept_buffers_uncleared_at_the_length_asked() {
+        let (spares, ptr) = store_keeping_one();
+        let shorter = spares.take_scratch(BIG - 10);
+        assert_eq!(shorter.as_ptr(), ptr);
+        assert!(shorter.len() == BIG - 10 && shorter.iter().all(|&x| x == 7));
+        drop(shorter);
+        let longer = spares.take_scratch(BIG);
+        assert_eq!(longer.as_ptr(), ptr);
+        assert_eq!(longer.len(), BIG);
+        assert_eq!(
+            (longer[BIG - 11], longer[BIG - 10]),
+            (7, 0),
+            "extended with zeros"
+        );
+        let fresh = spares.take_scratch(BIG);
+        assert!(fresh.len() == BIG && fresh.iter().all(|&x| x == 0));
     }
 
     #[test]

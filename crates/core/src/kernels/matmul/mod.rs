@@ -171,10 +171,10 @@ pub fn matmul(
     // vector loads of B never straddle two (a large Vec comes from mmap 16 bytes past a page
     // boundary, which split every AVX-512 load and halved the speed).
     // A spare buffer, its pages already mapped by an earlier call (see `crate::spare`): fresh
-    // ones cost a page fault per 4 KiB, per call.
+    // ones cost a page fault per 4 KiB, per call. Not cleared: pack_b writes every value the
+    // micro-kernels read, zero padding included.
     let store_len = kb_max * nc_max.min(padded) + LINE_DOUBLES;
-    let mut b_store = spare::FLOATS.take(store_len);
-    b_store.resize(store_len, 0.0);
+    let mut b_store = spare::FLOATS.take_scratch(store_len);
     let offset = b_store.as_ptr().align_offset(LINE_BYTES).min(LINE_DOUBLES);
     let packed_b = &mut b_store[offset..];
     // Row panels per task: enough tasks for every thread to get several, so work stealing

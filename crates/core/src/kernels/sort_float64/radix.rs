@@ -68,9 +68,8 @@ pub(super) fn sort(data: &[f64], ctx: &Ctx) -> Result<Vec<f64>, Cancelled> {
     // Bits from `hi` up are the same in every key: the first split looks below them.
     let hi = 64 - scan.shared.leading_ones();
     // Lent by the store (the input's copy, just as large, often went back there moments ago):
-    // fresh pages cost a fault every 4 KiB.
-    let mut scratch = crate::spare::FLOATS.take(keys);
-    scratch.resize(keys, 0.0);
+    // fresh pages cost a fault every 4 KiB. Not cleared: the first split writes every slot.
+    let mut scratch = crate::spare::FLOATS.take_scratch(keys);
     match split::<true>(data, &mut scratch, hi, &steps)? {
         Split::Buckets(counts) => sort_buckets(
             &mut scratch,
