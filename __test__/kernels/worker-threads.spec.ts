@@ -33,3 +33,18 @@ test('terminating workers while their kernels run leaves the process and the poo
   t.is(await kernels.countPrimes(1e6), 78_498);
   t.is(await kernels.spin(1e6), 1e6);
 });
+
+test('terminating workers while a thousand of their calls settle leaves the process and the pool working', async (t) => {
+  for (let round = 0; round < 10; round++) {
+    const workers = Array.from({ length: 2 }, () => new Worker(fixture, { workerData: { mode: 'storm' } }));
+    const first = await Promise.all(workers.map((w) => once(w, 'message')));
+    t.deepEqual(first, [['started'], ['started']]);
+    // Terminated at varying points of the storm: settlements queued, being delivered, or not yet sent.
+    await new Promise((resolve) => setTimeout(resolve, round * 3));
+    const codes = await Promise.all(workers.map((w) => w.terminate()));
+    t.deepEqual(codes, [1, 1]);
+  }
+  // Here too, calls in flight settle with their own values.
+  const ns = Array.from({ length: 1000 }, (_, i) => i * 7);
+  t.deepEqual(await Promise.all(ns.map((n) => kernels.spin(n))), ns);
+});

@@ -21,6 +21,8 @@ pub enum JobError {
     Cancelled,
     /// The job panicked; the message is the panic payload when it was a string.
     Panicked(String),
+    /// The job never ran: its pool could not start (the message says why).
+    NotStarted(String),
 }
 
 impl std::fmt::Display for JobError {
@@ -28,6 +30,7 @@ impl std::fmt::Display for JobError {
         match self {
             JobError::Cancelled => f.write_str("the job was cancelled"),
             JobError::Panicked(msg) => write!(f, "a native kernel panicked: {msg}"),
+            JobError::NotStarted(msg) => f.write_str(msg),
         }
     }
 }

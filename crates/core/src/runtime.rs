@@ -73,9 +73,10 @@ impl Runtime {
         Ok(())
     }
 
-    /// Runs `work` on the pool (started now if needed); `done` gets its outcome, exactly once.
-    /// See [`Pool::submit`] for the contract.
-    pub fn submit<T, W, D>(&self, group: u64, ctx: Ctx, work: W, done: D) -> Result<(), PoolError>
+    /// Runs `work` on the pool (started now if needed); `done` gets its outcome, exactly once:
+    /// [`JobError::NotStarted`] when the pool cannot start. See [`Pool::submit`] for the
+    /// contract.
+    pub fn submit<T, W, D>(&self, group: u64, ctx: Ctx, work: W, done: D)
     where
         T: Send + 'static,
         W: FnOnce(&Ctx) -> Result<T, Cancelled> + Send + 'static,
@@ -84,12 +85,18 @@ impl Runtime {
         let mut state = lock(&self.state);
         if state.pool.is_none() {
             let threads = state.threads.unwrap_or_else(default_threads);
-            state.pool = Some(Pool::with_jobs(threads, Arc::clone(&self.jobs))?);
+            match Pool::with_jobs(threads, Arc::clone(&self.jobs)) {
+                Ok(pool) => state.pool = Some(pool),
+                Err(error) => {
+                    drop(state);
+                    done(Err(JobError::NotStarted(error.to_string())));
+                    return;
+                }
+            }
         }
         if let Some(pool) = &state.pool {
             pool.submit(group, ctx, work, done);
         }
-        Ok(())
     }
 
     /// Cancels every job of `group` in every pool; returns how many were in flight.
@@ -182,8 +189,7 @@ mod test {
         let (tx, rx) = mpsc::channel();
         rt.submit(group, Ctx::default(), work, move |r| {
             let _ = tx.send(r);
-        })
-        .expect("pool starts");
+        });
         rx
     }
 

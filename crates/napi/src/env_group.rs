@@ -1,27 +1,60 @@
 //! Each JavaScript environment (the main thread and every worker thread that loads the addon)
-//! gets a job group; when the environment is torn down — a worker terminated mid-task, or the
-//! process exiting — its cleanup hook cancels that group's jobs, so no pool thread keeps working
-//! for, or settles a Promise of, a dead environment.
+//! gets a job group and a settlement channel. When the environment is torn down — a worker
+//! terminated mid-task, or the process exiting — its cleanup hook cancels that group's jobs, so
+//! no pool thread keeps working for a dead environment, and the channel closes, so none settles
+//! one of its Promises.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use napi::{Env, Result};
 
 use crate::runtime::RUNTIME;
+use crate::settle::Channel;
 
 static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
 
-struct EnvGroup(u64);
+/// What the binding keeps per environment (its instance data).
+pub(crate) struct EnvState {
+    /// The environment's job group.
+    pub(crate) group: u64,
+    /// Where its jobs' Promises are settled from; opened by the first job.
+    channel: Option<Arc<Channel>>,
+}
 
-/// This environment's group, registering its cleanup hook on first use.
-pub(crate) fn env_group(env: &Env) -> Result<u64> {
-    if let Some(group) = env.get_instance_data::<EnvGroup>()? {
-        return Ok(group.0);
+impl EnvState {
+    /// The environment's settlement channel, opened on first use.
+    pub(crate) fn channel(&mut self, env: &Env) -> Result<&Arc<Channel>> {
+        if self.channel.is_none() {
+            self.channel = Some(Channel::open(env)?);
+        }
+        self.channel
+            .as_ref()
+            .ok_or_else(|| napi::Error::from_reason("spindle's settlement channel is missing"))
     }
-    let group = NEXT_GROUP.fetch_add(1, Ordering::Relaxed);
-    env.set_instance_data(EnvGroup(group), (), |_| {})?;
-    env.add_env_cleanup_hook(group, |group| {
-        RUNTIME.cancel_group(group);
-    })?;
-    Ok(group)
+}
+
+/// This environment's state, registering its cleanup hook on first use.
+pub(crate) fn env_state(env: &Env) -> Result<&'static mut EnvState> {
+    if env.get_instance_data::<EnvState>()?.is_none() {
+        let group = NEXT_GROUP.fetch_add(1, Ordering::Relaxed);
+        env.set_instance_data(
+            EnvState {
+                group,
+                channel: None,
+            },
+            (),
+            |_| {},
+        )?;
+        env.add_env_cleanup_hook(group, |group| {
+            RUNTIME.cancel_group(group);
+        })?;
+    }
+    env.get_instance_data::<EnvState>()?
+        .ok_or_else(|| napi::Error::from_reason("spindle's per-environment state is missing"))
+}
+
+/// This environment's job group, registering its cleanup hook on first use.
+pub(crate) fn env_group(env: &Env) -> Result<u64> {
+    Ok(env_state(env)?.group)
 }

@@ -75,6 +75,7 @@ pub(crate) fn job_error(err: JobError) -> CodedError {
             "ERR_SPINDLE_NATIVE_PANIC",
             format!("a native kernel panicked: {msg}"),
         ),
+        JobError::NotStarted(msg) => CodedError::native(msg),
     }
 }
 

@@ -1,7 +1,8 @@
-//! The Promise plumbing shared by every kernel: create a deferred on the JavaScript thread, run
-//! the work on spindle's pool, settle the deferred from the pool thread (napi-rs routes the
-//! settlement back to the JavaScript thread). A pending deferred keeps the event loop alive, as
-//! a pending fs call does; progress goes through a *weak* threadsafe function, which does not.
+//! The Promise plumbing shared by every kernel: create a Promise on the JavaScript thread, run
+//! the work on spindle's pool, settle the Promise from the pool thread (the environment's
+//! [`Channel`](crate::settle::Channel) carries the settlement back to the JavaScript thread). A
+//! pending Promise keeps the event loop alive, as a pending fs call does; progress goes through a
+//! *weak* threadsafe function, which does not.
 //!
 //! A job that must not keep the process alive (a kernel running for a daemon thread) passes an
 //! `onSettled(err, value)` callback instead: it completes through a weak threadsafe function,
@@ -11,13 +12,14 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{FnArgs, Function, Object, ToNapiValue};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
-use napi::{Env, JsDeferred, Result, Status};
+use napi::{Env, Result, Status};
 use spindle_core::{Cancelled, Ctx, ProgressSink};
 
 use crate::cancel_handle::CancelHandle;
-use crate::env_group::env_group;
-use crate::errors::{job_error, pool_error, CodedError};
+use crate::env_group::env_state;
+use crate::errors::job_error;
 use crate::runtime::RUNTIME;
+use crate::settle::Outcome;
 
 /// Progress calls waiting in the queue; a full queue drops the newest report rather than
 /// blocking a kernel (reports are throttled to one per 50 ms, so this only bites on a stalled
@@ -41,9 +43,6 @@ where
     })
 }
 
-/// What a job ends with: its value, or the failure JavaScript sees with its code.
-type Outcome<T> = std::result::Result<T, CodedError>;
-
 /// [`spawn`] for work that can also fail on its input: `Ok(Err(error))` rejects with `error`
 /// (built on the pool thread, like the rejections of cancelled and panicked jobs).
 pub(crate) fn spawn_fallible<'env, T, W>(
@@ -57,7 +56,8 @@ where
     T: ToNapiValue + Send + 'static,
     W: FnOnce(&Ctx) -> std::result::Result<Outcome<T>, Cancelled> + Send + 'static,
 {
-    let group = env_group(env)?;
+    let state = env_state(env)?;
+    let group = state.group;
     // Without a handle (no AbortSignal on the JS side) the job still gets a token of its own:
     // shutdown() and env teardown cancel through the job table.
     let mut ctx = Ctx::new(cancel.map(|c| c.token.clone()).unwrap_or_default());
@@ -88,52 +88,20 @@ where
                     Err(error) => (Some(error), None),
                 }))
             })?;
-        RUNTIME
-            .submit(group, ctx, work, move |outcome| {
-                // The queue is unbounded, so a non-blocking call is never dropped; `Closing`
-                // (the environment is gone) needs nothing from us.
-                let _: Status = tsfn.call(
-                    outcome.map_err(job_error).and_then(|value| value),
-                    ThreadsafeFunctionCallMode::NonBlocking,
-                );
-            })
-            .map_err(pool_error)?;
+        RUNTIME.submit(group, ctx, work, move |outcome| {
+            // The queue is unbounded, so a non-blocking call is never dropped; `Closing` (the
+            // environment is gone) needs nothing from us.
+            let _: Status = tsfn.call(
+                outcome.map_err(job_error).and_then(|value| value),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        });
         return Ok(None);
     }
-    let (deferred, promise) = env.create_deferred()?;
-    let settle = Settle(Some(deferred));
-    RUNTIME
-        .submit(group, ctx, work, move |outcome| {
-            settle.settle(outcome.map_err(job_error).and_then(|value| value))
-        })
-        .map_err(pool_error)?;
-    Ok(Some(promise))
-}
-
-type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T>>;
-
-/// Owns a job's deferred until it is settled. A `JsDeferred` dropped unsettled would leave its
-/// Promise pending and the event loop held open forever; this guard rejects it instead, on
-/// every path (a job the pool never ran, a submission that failed).
-struct Settle<T: ToNapiValue + 'static>(Option<JsDeferred<T, Resolver<T>>>);
-
-impl<T: ToNapiValue + Send + 'static> Settle<T> {
-    fn settle(mut self, outcome: Outcome<T>) {
-        if let Some(deferred) = self.0.take() {
-            // Both through the resolver, which runs on the JavaScript thread: a failure's
-            // `Error` object (with its code) can only be made there.
-            deferred.resolve(Box::new(move |env| {
-                outcome.map_err(|error| error.into_napi(&env))
-            }));
-        }
-    }
-}
-
-impl<T: ToNapiValue + 'static> Drop for Settle<T> {
-    fn drop(&mut self) {
-        if let Some(deferred) = self.0.take() {
-            let error = CodedError::native("the native job was dropped before it ran");
-            deferred.resolve(Box::new(move |env| Err(error.into_napi(&env))));
-        }
-    }
+    let (settle, promise) = state.channel(env)?.promise(env)?;
+    // A pool that cannot start rejects the Promise (`JobError::NotStarted`).
+    RUNTIME.submit(group, ctx, work, move |outcome| {
+        settle.settle(outcome.map_err(job_error).and_then(|value| value))
+    });
+    Ok(Some(Object::from_raw(env.raw(), promise)))
 }

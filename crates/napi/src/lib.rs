@@ -18,6 +18,7 @@ mod input;
 mod job;
 mod kernels;
 mod runtime;
+mod settle;
 mod validate;
 
 pub use cancel_handle::CancelHandle;
