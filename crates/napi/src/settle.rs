@@ -2,11 +2,10 @@
 //!
 //! napi-rs's `JsDeferred` gives every Promise a threadsafe function of its own: creating one
 //! allocates, opens a libuv async handle and registers a cleanup hook, and settling it closes
-//! them all again. With many small jobs in flight that was most of the JavaScript thread's work
-//! (`perf` of 1000 `spin(0)` calls in flight: the threadsafe functions' setup, teardown and
-//! their allocations were ~25 % of all samples). Here an environment has one threadsafe
-//! function for all its jobs: a finished job queues its settlement, the first one queued wakes
-//! the JavaScript thread, and that wake-up settles everything queued by then.
+//! them all again. With many small jobs in flight those were the JavaScript thread's top entries
+//! in `perf` (1000 `spin(0)` calls in flight). Here an environment has one threadsafe function
+//! for all its jobs: a finished job queues its settlement, the first one queued wakes the
+//! JavaScript thread, and that wake-up settles everything queued by then.
 //!
 //! A pending job keeps the event loop alive (as a pending fs call does): the channel's
 //! threadsafe function is referenced while any job of its environment is unsettled, and
@@ -16,6 +15,7 @@
 
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use napi::bindgen_prelude::ToNapiValue;
@@ -34,7 +34,7 @@ pub(crate) struct Channel {
     state: Mutex<State>,
     /// Jobs created and not yet settled. Touched on the JavaScript thread only (job creation
     /// and the wake-up callback); atomic only so the channel is `Sync`.
-    unsettled: std::sync::atomic::AtomicUsize,
+    unsettled: AtomicUsize,
 }
 
 struct State {
@@ -61,7 +61,7 @@ impl Channel {
                 tsfn: ptr::null_mut(),
                 queue: Vec::new(),
             }),
-            unsettled: std::sync::atomic::AtomicUsize::new(0),
+            unsettled: AtomicUsize::new(0),
         });
         let raw = env.raw();
         let mut name = ptr::null_mut();
@@ -118,21 +118,26 @@ impl Channel {
         Ok(channel)
     }
 
-    /// A new Promise and the handle that settles it, from any thread.
+    /// A new Promise (made on the environment's thread) and the handle that settles it (from
+    /// any thread).
     pub(crate) fn promise(self: &Arc<Channel>, env: &Env) -> Result<(Settle, sys::napi_value)> {
         let mut deferred = ptr::null_mut();
         let mut promise = ptr::null_mut();
         // SAFETY: a live env on its own thread.
         check_status!(unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) })?;
-        if self
-            .unsettled
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            == 0
-        {
+        if self.unsettled.fetch_add(1, Ordering::Relaxed) == 0 {
             let tsfn = lock(&self.state).tsfn;
-            if !tsfn.is_null() {
+            let referenced = if tsfn.is_null() {
+                Ok(())
+            } else {
                 // SAFETY: on the environment's thread, with its threadsafe function still open.
-                check_status!(unsafe { sys::napi_ref_threadsafe_function(env.raw(), tsfn) })?;
+                check_status!(unsafe { sys::napi_ref_threadsafe_function(env.raw(), tsfn) })
+            };
+            if let Err(error) = referenced {
+                // No job after all: the count must not keep the loop held later. The Promise,
+                // never returned, is left pending and collected.
+                self.unsettled.fetch_sub(1, Ordering::Relaxed);
+                return Err(error);
             }
         }
         let settle = Settle {
@@ -257,9 +262,7 @@ unsafe extern "C" fn call_js(
         // SAFETY: as above.
         unsafe { sys::napi_close_handle_scope(env, scope) };
     }
-    let before = channel
-        .unsettled
-        .fetch_sub(settled, std::sync::atomic::Ordering::Relaxed);
+    let before = channel.unsettled.fetch_sub(settled, Ordering::Relaxed);
     if before == settled {
         let tsfn = lock(&channel.state).tsfn;
         if !tsfn.is_null() {
