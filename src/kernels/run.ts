@@ -50,8 +50,25 @@ export interface KernelOptions {
 
 const BACKENDS = ['native', 'js'] as const;
 
-/** Runs `kernel` with the user's raw arguments and options. */
-export async function runKernel<K extends KernelName>(
+/**
+ * Runs `kernel` with the user's raw arguments and options. Bad input rejects the returned
+ * Promise (it never throws synchronously), before any work is queued.
+ */
+export function runKernel<K extends KernelName>(
+  kernel: K,
+  rawArgs: readonly unknown[],
+  rawOptions: unknown,
+): Promise<KernelResults[K]> {
+  // Not an async function: the common call hands back the backend's own Promise, where an async
+  // function would wrap it in one more (and two more microtask turns) on the dispatch path.
+  try {
+    return start(kernel, rawArgs, rawOptions);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function start<K extends KernelName>(
   kernel: K,
   rawArgs: readonly unknown[],
   rawOptions: unknown,

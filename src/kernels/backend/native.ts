@@ -50,22 +50,34 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
   return {
     name: 'native',
 
-    async run(kernel, args, job: JobControl) {
-      // The dispatch path: a handle and an abort listener only for calls that can be aborted.
+    run(kernel, args, job: JobControl) {
+      // The dispatch path: a handle and an abort listener only for calls that can be aborted,
+      // and one derived Promise per call (an async function would add its own as well).
       const abortable = job.signal !== NEVER_ABORTED;
       const handle = abortable ? new binding.CancelHandle() : undefined;
       const cancel = (): void => handle?.cancel();
-      if (abortable) job.signal.addEventListener('abort', cancel, { once: true });
-      const call = start(binding, kernel, args, handle, job);
-      inFlight.add(call);
+      let call: Promise<KernelResults[typeof kernel]>;
       try {
-        return await call;
+        call = start(binding, kernel, args, handle, job);
       } catch (error) {
-        throw fromNative(error);
-      } finally {
+        return Promise.reject(fromNative(error));
+      }
+      if (abortable) job.signal.addEventListener('abort', cancel, { once: true });
+      inFlight.add(call);
+      const done = (): void => {
         inFlight.delete(call);
         if (abortable) job.signal.removeEventListener('abort', cancel);
-      }
+      };
+      return call.then(
+        (value) => {
+          done();
+          return value;
+        },
+        (error: unknown) => {
+          done();
+          throw fromNative(error);
+        },
+      );
     },
 
     threads: () => binding.poolInfo().threads,
