@@ -41,6 +41,8 @@ struct State {
     /// Null once the environment is being torn down: nothing may call it then.
     tsfn: sys::napi_threadsafe_function,
     queue: Vec<Settlement>,
+    /// A wake-up is on its way: the queue will be taken without another call.
+    woken: bool,
 }
 
 // SAFETY: `tsfn` is only called through napi's thread-safe entry point
@@ -60,6 +62,7 @@ impl Channel {
             state: Mutex::new(State {
                 tsfn: ptr::null_mut(),
                 queue: Vec::new(),
+                woken: false,
             }),
             unsettled: AtomicUsize::new(0),
         });
@@ -155,17 +158,20 @@ impl Channel {
             return;
         }
         state.queue.push(settlement);
-        if state.queue.len() == 1 {
+        if !state.woken {
             // SAFETY: the threadsafe function is open (checked under the lock the teardown hook
             // takes before closing it). The queue is unbounded, so a non-blocking call is never
             // refused for being full.
-            let _ = unsafe {
+            let status = unsafe {
                 sys::napi_call_threadsafe_function(
                     state.tsfn,
                     ptr::null_mut(),
                     sys::ThreadsafeFunctionCallMode::nonblocking,
                 )
             };
+            // Refused (closing: the teardown hook is about to drop the queue): the next push
+            // tries again rather than count on a wake-up that will not come.
+            state.woken = status == sys::Status::napi_ok;
         }
     }
 }
@@ -251,14 +257,20 @@ unsafe extern "C" fn call_js(
     // SAFETY: `context` is the strong count `Channel::open` gave Node; `finalize` returns it
     // only after the last call of this callback.
     let channel = unsafe { &*context.cast_const().cast::<Channel>() };
-    let batch = std::mem::take(&mut lock(&channel.state).queue);
+    let batch = {
+        let mut state = lock(&channel.state);
+        state.woken = false;
+        std::mem::take(&mut state.queue)
+    };
     let settled = batch.len();
     for settlement in batch {
         // One handle scope per Promise, so a long batch does not pile up handles.
         let mut scope = ptr::null_mut();
         // SAFETY: `env` is live on its thread; the scope is closed before the next one opens.
         unsafe { sys::napi_open_handle_scope(env, &mut scope) };
-        settlement(env);
+        // A panic must not unwind into Node (it would abort the process); none is expected
+        // (conversions report failures as errors), and the other Promises still settle.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| settlement(env)));
         // SAFETY: as above.
         unsafe { sys::napi_close_handle_scope(env, scope) };
     }
