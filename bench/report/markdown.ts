@@ -251,7 +251,10 @@ ${
     ? `## Against the best available (one thread)
 
 spindle's native kernels on one thread (CPU path \`${r.references.cpu}\`), next to what a user could pick
-instead, on the same inputs, interleaved round by round; medians of the rounds. Rows marked —
+instead, on the same inputs; medians of the rounds. spindle's calls and node:crypto's are interleaved
+round by round; the references outside this process (rdst, the vector peak, primesieve, numpy, Pillow) run right
+after them, for as many rounds, so a shift of the machine's speed in between shows in their
+ratios. Rows marked —
 need a package this machine lacks (\`apt-get install primesieve-bin\`, \`pip install numpy pillow
 threadpoolctl\`); the project's own references (node:crypto, rdst, the vector peak) always run.
 
