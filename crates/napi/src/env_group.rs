@@ -18,39 +18,22 @@ static NEXT_GROUP: AtomicU64 = AtomicU64::new(1);
 pub(crate) struct EnvState {
     /// The environment's job group.
     pub(crate) group: u64,
-    /// Where its jobs' Promises are settled from; opened by the first job.
-    channel: Option<Arc<Channel>>,
-}
-
-impl EnvState {
-    /// The environment's settlement channel, opened on first use.
-    pub(crate) fn channel(&mut self, env: &Env) -> Result<&Arc<Channel>> {
-        if self.channel.is_none() {
-            self.channel = Some(Channel::open(env)?);
-        }
-        self.channel
-            .as_ref()
-            .ok_or_else(|| napi::Error::from_reason("spindle's settlement channel is missing"))
-    }
+    /// Where its jobs' Promises are settled from.
+    pub(crate) channel: Arc<Channel>,
 }
 
 /// This environment's state, registering its cleanup hook on first use.
-pub(crate) fn env_state(env: &Env) -> Result<&'static mut EnvState> {
+pub(crate) fn env_state(env: &Env) -> Result<&'static EnvState> {
     if env.get_instance_data::<EnvState>()?.is_none() {
         let group = NEXT_GROUP.fetch_add(1, Ordering::Relaxed);
-        env.set_instance_data(
-            EnvState {
-                group,
-                channel: None,
-            },
-            (),
-            |_| {},
-        )?;
+        let channel = Channel::open(env)?;
+        env.set_instance_data(EnvState { group, channel }, (), |_| {})?;
         env.add_env_cleanup_hook(group, |group| {
             RUNTIME.cancel_group(group);
         })?;
     }
     env.get_instance_data::<EnvState>()?
+        .map(|state| &*state)
         .ok_or_else(|| napi::Error::from_reason("spindle's per-environment state is missing"))
 }
 

@@ -98,7 +98,7 @@ where
         });
         return Ok(None);
     }
-    let (settle, promise) = state.channel(env)?.promise(env)?;
+    let (settle, promise) = state.channel.promise(env)?;
     // A pool that cannot start rejects the Promise (`JobError::NotStarted`).
     RUNTIME.submit(group, ctx, work, move |outcome| {
         settle.settle(outcome.map_err(job_error).and_then(|value| value))

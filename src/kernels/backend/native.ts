@@ -55,18 +55,18 @@ export function nativeBackend(binding: NativeBinding): KernelBackend {
       // and one derived Promise per call (an async function would add its own as well).
       const abortable = job.signal !== NEVER_ABORTED;
       const handle = abortable ? new binding.CancelHandle() : undefined;
-      const cancel = (): void => handle?.cancel();
+      const cancel = abortable ? (): void => handle?.cancel() : undefined;
       let call: Promise<KernelResults[typeof kernel]>;
       try {
         call = start(binding, kernel, args, handle, job);
       } catch (error) {
         return Promise.reject(fromNative(error));
       }
-      if (abortable) job.signal.addEventListener('abort', cancel, { once: true });
+      if (cancel) job.signal.addEventListener('abort', cancel, { once: true });
       inFlight.add(call);
       const done = (): void => {
         inFlight.delete(call);
-        if (abortable) job.signal.removeEventListener('abort', cancel);
+        if (cancel) job.signal.removeEventListener('abort', cancel);
       };
       return call.then(
         (value) => {
